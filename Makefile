@@ -1,0 +1,43 @@
+# The project's commands. Each one creates the virtual environment .venv/
+# on first use (and refreshes it when requirements.txt or pyproject.toml change).
+#
+#   make test       unit tests + nbval over every notebook in book/
+#   make book       build the static site into _build/html/ (executes every notebook)
+#   make lab        open the notebooks in JupyterLab, with bp importable
+#   make notebooks  re-execute every notebook and save its outputs (deterministic)
+
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.installed
+NOTEBOOKS := $(sort $(wildcard book/*.ipynb))
+
+.PHONY: setup test book lab notebooks clean
+
+setup: $(STAMP)
+
+$(STAMP): requirements.txt pyproject.toml
+	@test -x $(PY) || $(PYTHON) -m venv $(VENV) || { \
+	  echo "'$(PYTHON) -m venv' failed: install your Python's venv module (Debian/Ubuntu: apt install python3-venv)"; exit 1; }
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -r requirements.txt
+	@touch $(STAMP)
+
+test: $(STAMP)
+	$(PY) -m pytest -n 2 --dist loadfile \
+	  --nbval --nbval-current-env --nbval-sanitize-with tools/nbval_sanitize.cfg \
+	  tests $(NOTEBOOKS)
+
+book: $(STAMP)
+	rm -rf _build
+	$(VENV)/bin/jupyter-book build .
+	@echo "The site is built: open $(CURDIR)/_build/html/index.html"
+
+lab: $(STAMP)
+	$(VENV)/bin/jupyter lab book/
+
+notebooks: $(STAMP)
+	$(PY) tools/run_notebooks.py $(NOTEBOOKS)
+
+clean:
+	rm -rf _build .pytest_cache

@@ -1,0 +1,33 @@
+"""bp: backpropagation, implemented the way the book derives it.
+
+Only numpy is imported here. ``bp.symbolic`` (sympy), ``bp.plotting``
+(matplotlib) and ``bp.datasets.digits`` (scikit-learn) import what they
+need when they are used.
+
+    >>> import numpy as np, bp
+    >>> rng = np.random.default_rng(0)
+    >>> net = bp.Sequential([bp.Dense(2, 3, rng=rng), bp.Tanh(), bp.Dense(3, 1, rng=rng)])
+    >>> net.forward(np.ones((4, 2))).shape
+    (4, 1)
+"""
+from . import datasets, init
+from .activations import ReLU, Sigmoid, Tanh, sigmoid
+from .dense import Dense
+from .errors import (BackwardBeforeForwardError, LabelError, NonFiniteError, ShapeError,
+                     TrainingDiverged)
+from .gradcheck import GradcheckReport, gradcheck, numerical_gradient, relative_error
+from .layer import Layer
+from .losses import CrossEntropyLoss, MSELoss, softmax
+from .network import Sequential
+from .optim import SGD
+from .training import History, accuracy, fit
+
+__version__ = "0.1.0"
+
+__all__ = [
+    "Layer", "Dense", "Sigmoid", "Tanh", "ReLU", "sigmoid", "softmax",
+    "Sequential", "MSELoss", "CrossEntropyLoss", "SGD", "fit", "History", "accuracy",
+    "gradcheck", "GradcheckReport", "numerical_gradient", "relative_error",
+    "ShapeError", "NonFiniteError", "LabelError", "BackwardBeforeForwardError", "TrainingDiverged",
+    "datasets", "init",
+]

@@ -1,0 +1,78 @@
+"""The errors `bp` raises, and the checks that raise them.
+
+Every check runs before any arithmetic, so a mistake is reported in the
+reader's terms (which layer, which shape was expected, which was given)
+instead of as a numpy broadcasting error deep inside a matrix product.
+"""
+import numpy as np
+
+
+class ShapeError(ValueError):
+    """An array has the wrong shape for the layer or loss it was given to."""
+
+
+class NonFiniteError(ValueError):
+    """An array contains NaN or infinity where finite numbers are needed."""
+
+
+class LabelError(ValueError):
+    """Class labels are not integers in range [0, n_classes)."""
+
+
+class BackwardBeforeForwardError(RuntimeError):
+    """backward() was called before forward() had stored what it needs."""
+
+
+class TrainingDiverged(RuntimeError):
+    """The loss became NaN or infinite during training.
+
+    Attributes: ``epoch`` (1-based), ``lr`` (the learning rate) and
+    ``history`` (the :class:`bp.History` recorded up to that point), so a
+    caller such as a plot can still show the run that blew up.
+    """
+
+    def __init__(self, message, *, epoch, lr, history):
+        super().__init__(message)
+        self.epoch = epoch
+        self.lr = lr
+        self.history = history
+
+
+def as_float_array(X, who, what="input"):
+    """Return X as a floating-point numpy array, or raise a clear error."""
+    X = np.asarray(X)
+    if X.dtype == object or not (
+        np.issubdtype(X.dtype, np.floating) or np.issubdtype(X.dtype, np.integer) or X.dtype == bool
+    ):
+        raise TypeError(f"{who}: {what} must be an array of numbers, got dtype {X.dtype}.")
+    if not np.issubdtype(X.dtype, np.floating):
+        X = X.astype(np.float64)
+    return X
+
+
+def check_finite(X, who, what="input"):
+    """Raise NonFiniteError naming the first bad entry if X holds NaN or inf."""
+    if not np.isfinite(X).all():
+        bad = np.argwhere(~np.isfinite(X))[0]
+        value = X[tuple(bad)]
+        raise NonFiniteError(
+            f"{who}: {what} contains {value} at index {tuple(int(i) for i in bad)}; "
+            f"expected finite numbers only."
+        )
+
+
+def check_shape(X, expected, who, what="input"):
+    """Check X.shape against `expected`, a tuple where None matches any size.
+
+    The message spells the expected shape with names, e.g. "(N, 3)".
+    """
+    names = tuple("N" if size is None and i == 0 else ("*" if size is None else size)
+                  for i, size in enumerate(expected))
+    shown = "(" + ", ".join(str(n) for n in names) + ("," if len(names) == 1 else "") + ")"
+    if X.ndim != len(expected) or any(
+        size is not None and size != actual for size, actual in zip(expected, X.shape)
+    ):
+        hint = ""
+        if X.ndim == len(expected) - 1 and len(expected) == 2:
+            hint = " A single example needs a batch axis: use x.reshape(1, -1)."
+        raise ShapeError(f"{who}: expected {what} of shape {shown}, got {X.shape}.{hint}")

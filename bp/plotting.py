@@ -1,0 +1,56 @@
+"""Figures the book draws more than once. matplotlib is imported only here."""
+import matplotlib.pyplot as plt
+import numpy as np
+
+
+def draw_network(sizes, ax=None, title=None, show_labels=True):
+    """Draw a fully connected network with ``sizes[l]`` units in layer l.
+
+    Layer 0 is the input layer, the last is the output layer, the rest are
+    hidden layers. Every unit of layer l-1 is joined to every unit of layer l:
+    one line per weight w^l_jk. Returns the matplotlib Axes.
+    """
+    if ax is None:
+        _, ax = plt.subplots(figsize=(1.8 * len(sizes) + 1, 0.6 * max(sizes) + 1.2))
+    L = len(sizes) - 1
+    ys = [np.linspace((n - 1) / 2, -(n - 1) / 2, n) for n in sizes]  # unit 1 at the top
+    for l in range(1, L + 1):  # weights first, so units are drawn on top
+        for y_prev in ys[l - 1]:
+            for y_this in ys[l]:
+                ax.plot([l - 1, l], [y_prev, y_this], color="0.6", lw=0.8, zorder=1)
+    colours = ["#4c72b0"] + ["#55a868"] * (L - 1) + ["#c44e52"]
+    for l, (n, y) in enumerate(zip(sizes, ys)):
+        ax.scatter(np.full(n, l), y, s=500, color=colours[l], edgecolor="black", zorder=2)
+        if show_labels:
+            for j, y_j in enumerate(y):
+                name = f"$x_{{{j + 1}}}$" if l == 0 else f"$a^{{{l}}}_{{{j + 1}}}$"
+                ax.text(l, y_j, name, ha="center", va="center", color="white", fontsize=9, zorder=3)
+        kind = "input layer" if l == 0 else ("output layer" if l == L else "hidden layer")
+        ax.text(l, -max(sizes) / 2 - 0.35, f"{kind}\n$l = {l}$, $n_{l} = {n}$",
+                ha="center", va="top", fontsize=9)
+    ax.set_xlim(-0.5, L + 0.5)
+    ax.set_ylim(-max(sizes) / 2 - 1.3, max(sizes) / 2 + 0.2)
+    ax.axis("off")
+    if title:
+        ax.set_title(title)
+    return ax
+
+
+def plot_decision_regions(predict, X, y, ax=None, title=None, resolution=200, margin=0.5):
+    """Colour the plane by ``predict(points) -> class index`` and scatter the data on top.
+
+    ``predict`` takes an (M, 2) array of points. Returns the matplotlib Axes.
+    """
+    if ax is None:
+        _, ax = plt.subplots(figsize=(4.5, 4))
+    x0 = np.linspace(X[:, 0].min() - margin, X[:, 0].max() + margin, resolution)
+    x1 = np.linspace(X[:, 1].min() - margin, X[:, 1].max() + margin, resolution)
+    G0, G1 = np.meshgrid(x0, x1)
+    classes = predict(np.column_stack([G0.ravel(), G1.ravel()])).reshape(G0.shape)
+    ax.contourf(G0, G1, classes, levels=np.arange(classes.max() + 2) - 0.5, cmap="coolwarm", alpha=0.3)
+    ax.scatter(X[:, 0], X[:, 1], c=y, cmap="coolwarm", edgecolor="black", s=18)
+    ax.set_xlabel("$x_1$")
+    ax.set_ylabel("$x_2$")
+    if title:
+        ax.set_title(title)
+    return ax

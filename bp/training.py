@@ -1,0 +1,93 @@
+"""The training loop: forward, loss, backward, update; repeated.
+
+This is the algorithm of the chapter "The backpropagation algorithm" as code.
+"""
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from .errors import NonFiniteError, ShapeError, TrainingDiverged, as_float_array, check_finite
+from .losses import CrossEntropyLoss, check_labels
+
+
+@dataclass
+class History:
+    """What :func:`fit` records, one entry per completed epoch.
+
+    ``loss``: mean training loss over the epoch's mini-batches, each measured
+    before its update (with full-batch training, ``loss[0]`` is the loss of the
+    initial weights). ``accuracy``: fraction of correct training predictions
+    over the epoch, for :class:`CrossEntropyLoss` only (else empty).
+    """
+
+    loss: list = field(default_factory=list)
+    accuracy: list = field(default_factory=list)
+
+    @property
+    def epochs(self):
+        return len(self.loss)
+
+
+def accuracy(logits, labels):
+    """Fraction of rows whose largest logit is at the true label."""
+    return float(np.mean(np.argmax(logits, axis=1) == np.asarray(labels)))
+
+
+def fit(net, loss_fn, X, y, optimizer, *, epochs, batch_size=None, rng=None):
+    """Train ``net`` by gradient descent and return a :class:`History`.
+
+    Each step: ``pred = net.forward(Xb)``; ``loss_fn.forward(pred, yb)``;
+    ``net.backward(loss_fn.backward())``; ``optimizer.step()``.
+
+    batch_size: None for full-batch gradient descent, otherwise the size of
+    the mini-batches, drawn from a fresh shuffle each epoch with ``rng``
+    (a ``numpy.random.Generator``, required then).
+
+    Raises :class:`bp.TrainingDiverged` naming the epoch and learning rate
+    if the loss (or any value on the way to it) becomes NaN or infinite.
+    """
+    X = as_float_array(X, "fit", "X")
+    check_finite(X, "fit", "X")
+    N = X.shape[0]
+    if isinstance(loss_fn, CrossEntropyLoss):
+        y = check_labels(y, N, np.inf, "fit")
+    else:
+        y = as_float_array(y, "fit", "y")
+        if y.shape[0] != N:
+            raise ShapeError(f"fit: X has {N} examples but y has {y.shape[0]}.")
+    if int(epochs) != epochs or epochs < 1:
+        raise ValueError(f"fit: epochs must be a positive integer, got {epochs!r}.")
+    if batch_size is not None and batch_size < N and not isinstance(rng, np.random.Generator):
+        raise TypeError("fit: mini-batches are drawn at random; pass rng=np.random.default_rng(seed).")
+
+    history = History()
+    lr = getattr(optimizer, "lr", None)
+    for epoch in range(1, int(epochs) + 1):
+        order = np.arange(N) if batch_size is None or batch_size >= N else rng.permutation(N)
+        step = N if batch_size is None else int(batch_size)
+        total_loss, n_correct = 0.0, 0
+        for start in range(0, N, step):
+            idx = order[start:start + step]
+            Xb, yb = X[idx], y[idx]
+            try:
+                # Overflow is expected when a run diverges; it is reported below
+                # as TrainingDiverged rather than as numpy warnings.
+                with np.errstate(over="ignore", invalid="ignore"):
+                    pred = net.forward(Xb)
+                    value = loss_fn.forward(pred, yb)
+                    if not np.isfinite(value):
+                        raise NonFiniteError(f"the loss is {value}")
+                    net.backward(loss_fn.backward())
+                    optimizer.step()
+            except NonFiniteError as err:
+                raise TrainingDiverged(
+                    f"Training diverged at epoch {epoch} with learning rate {lr}: {err}. "
+                    f"Try a smaller learning rate.", epoch=epoch, lr=lr, history=history,
+                ) from err
+            total_loss += value * len(idx)
+            if isinstance(loss_fn, CrossEntropyLoss):
+                n_correct += int(np.sum(np.argmax(pred, axis=1) == yb))
+        history.loss.append(total_loss / N)
+        if isinstance(loss_fn, CrossEntropyLoss):
+            history.accuracy.append(n_correct / N)
+    return history

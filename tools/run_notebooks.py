@@ -1,0 +1,47 @@
+"""Re-execute notebooks and save their outputs, so that a second run gives no diff.
+
+    python tools/run_notebooks.py book/*.ipynb      (what `make notebooks` runs)
+
+`jupyter nbconvert --execute` and `jupyter execute --inplace` also rewrite
+timing metadata and widget state with fresh random ids on every run, which
+would put noise in every commit. This runner executes each notebook with
+nbclient from a fresh kernel in the notebook's own folder, does not record
+timings, and drops the per-run metadata, so only real changes show up in git.
+"""
+import sys
+import time
+from pathlib import Path
+
+import nbformat
+from nbclient import NotebookClient
+
+
+def clean(nb):
+    """Remove metadata that changes from run to run without meaning anything."""
+    nb.metadata.pop("widgets", None)
+    nb.metadata["kernelspec"] = {"display_name": "Python 3", "language": "python", "name": "python3"}
+    for cell in nb.cells:
+        cell.metadata.pop("execution", None)
+        cell.metadata.pop("ExecuteTime", None)
+        if cell.cell_type == "code":
+            for output in cell.outputs:
+                output.get("metadata", {}).pop("execution", None)
+    return nb
+
+
+def run(path):
+    path = Path(path)
+    nb = nbformat.read(path, as_version=4)
+    start = time.perf_counter()
+    NotebookClient(nb, kernel_name="python3", timeout=600, record_timing=False,
+                   resources={"metadata": {"path": str(path.parent)}}).execute()
+    seconds = time.perf_counter() - start
+    nbformat.write(clean(nb), path)
+    print(f"{path}: executed in {seconds:.1f} s")
+
+
+if __name__ == "__main__":
+    if len(sys.argv) < 2:
+        sys.exit("usage: python tools/run_notebooks.py NOTEBOOK.ipynb [...]")
+    for notebook in sys.argv[1:]:
+        run(notebook)
