@@ -49,6 +49,30 @@ DERIVATIVES = {
 }
 
 
+# --- a generic activation, for derivations that hold for every sigma -------------
+
+sigma = sp.Function("sigma")
+
+
+class sigma_prime(sp.Function):
+    """sigma'(u): the derivative of the generic activation ``sigma``, written as the book writes it."""
+
+    def _latex(self, printer):
+        return r"\sigma'\!\left(%s\right)" % printer._print(self.args[0])
+
+
+def name_derivatives(expr):
+    """Write sympy's derivatives of ``sigma`` as sigma'(u).
+
+    sympy.diff of sigma(w x + b) gives Subs(Derivative(sigma(xi), xi), xi, w x + b);
+    this turns that (and a plain Derivative(sigma(z), z)) into sigma_prime(w x + b).
+    """
+    expr = expr.replace(lambda e: isinstance(e, sp.Subs) and e.expr.has(sigma),
+                        lambda e: sigma_prime(*e.point))
+    return expr.replace(lambda e: isinstance(e, sp.Derivative) and isinstance(e.expr, sigma),
+                        lambda e: sigma_prime(*e.expr.args))
+
+
 # --- exact zero test -----------------------------------------------------------
 
 

@@ -81,7 +81,7 @@ def fit(net, loss_fn, X, y, optimizer, *, epochs, batch_size=None, rng=None):
                     optimizer.step()
             except NonFiniteError as err:
                 raise TrainingDiverged(
-                    f"Training diverged at epoch {epoch} with learning rate {lr}: {err}. "
+                    f"Training diverged at epoch {epoch} with learning rate {lr}: {str(err).rstrip('.')}. "
                     f"Try a smaller learning rate.", epoch=epoch, lr=lr, history=history,
                 ) from err
             total_loss += value * len(idx)

@@ -115,3 +115,12 @@ def test_symbolic_network_rejects_bad_arguments():
         S.SymbolicNetwork((2, 3, 4), ("tanh", "sigmoid"), "cross_entropy")
     with pytest.raises(ValueError, match="labels"):
         S.SymbolicNetwork((2, 3, 4), ("tanh", "identity"), "cross_entropy", N=3, labels=(0, 4, 1))
+
+
+def test_name_derivatives_writes_sigma_prime():
+    from bp.symbolic import name_derivatives, sigma, sigma_prime
+    x, w, b = sp.symbols("x w b", real=True)
+    derivative = name_derivatives(sp.diff(sigma(w * x + b) ** 2, w))
+    assert not derivative.has(sp.Subs) and not derivative.has(sp.Derivative)
+    assert S.is_zero(derivative - 2 * sigma(w * x + b) * sigma_prime(w * x + b) * x)
+    assert not S.is_zero(derivative - 2 * sigma(w * x + b) * sigma_prime(w * x + b))
