@@ -20,13 +20,13 @@ from .layer import Layer
 from .losses import CrossEntropyLoss, MSELoss, softmax
 from .network import Sequential
 from .optim import SGD
-from .training import History, accuracy, fit
+from .training import History, accuracy, evaluate, fit
 
 __version__ = "0.1.0"
 
 __all__ = [
     "Layer", "Dense", "Sigmoid", "Tanh", "ReLU", "sigmoid", "softmax",
-    "Sequential", "MSELoss", "CrossEntropyLoss", "SGD", "fit", "History", "accuracy",
+    "Sequential", "MSELoss", "CrossEntropyLoss", "SGD", "fit", "evaluate", "History", "accuracy",
     "gradcheck", "GradcheckReport", "numerical_gradient", "relative_error",
     "ShapeError", "NonFiniteError", "LabelError", "BackwardBeforeForwardError", "TrainingDiverged",
     "datasets", "init",

@@ -22,6 +22,9 @@ class History:
 
     loss: list = field(default_factory=list)
     accuracy: list = field(default_factory=list)
+    val_loss: list = field(default_factory=list)
+    val_accuracy: list = field(default_factory=list)
+    stopped: str = ""  # why training ended before the last epoch; "" if it ran them all
 
     @property
     def epochs(self):
@@ -33,7 +36,16 @@ def accuracy(logits, labels):
     return float(np.mean(np.argmax(logits, axis=1) == np.asarray(labels)))
 
 
-def fit(net, loss_fn, X, y, optimizer, *, epochs, batch_size=None, rng=None):
+def evaluate(net, loss_fn, X, y):
+    """(loss, accuracy) of ``net`` on (X, y) without training; accuracy is None unless
+    the loss is :class:`CrossEntropyLoss`."""
+    pred = net.forward(X)
+    value = loss_fn.forward(pred, y)
+    return value, (accuracy(pred, y) if isinstance(loss_fn, CrossEntropyLoss) else None)
+
+
+def fit(net, loss_fn, X, y, optimizer, *, epochs, batch_size=None, rng=None,
+        validation=None, tol=None, patience=None):
     """Train ``net`` by gradient descent and return a :class:`History`.
 
     Each step: ``pred = net.forward(Xb)``; ``loss_fn.forward(pred, yb)``;
@@ -42,6 +54,14 @@ def fit(net, loss_fn, X, y, optimizer, *, epochs, batch_size=None, rng=None):
     batch_size: None for full-batch gradient descent, otherwise the size of
     the mini-batches, drawn from a fresh shuffle each epoch with ``rng``
     (a ``numpy.random.Generator``, required then).
+
+    validation: optional (X_val, y_val), evaluated after every epoch into
+    ``history.val_loss`` (and ``val_accuracy``).
+
+    Stopping rules (chapter "Updating the weights"); ``history.stopped`` says which fired:
+    tol: stop once the training loss changes by less than ``tol`` from one epoch to the next.
+    patience: with validation data, stop once the validation loss has gone ``patience``
+    epochs without a new minimum. The weights are those of the last epoch run.
 
     Raises :class:`bp.TrainingDiverged` naming the epoch and learning rate
     if the loss (or any value on the way to it) becomes NaN or infinite.
@@ -57,6 +77,8 @@ def fit(net, loss_fn, X, y, optimizer, *, epochs, batch_size=None, rng=None):
             raise ShapeError(f"fit: X has {N} examples but y has {y.shape[0]}.")
     if int(epochs) != epochs or epochs < 1:
         raise ValueError(f"fit: epochs must be a positive integer, got {epochs!r}.")
+    if patience is not None and validation is None:
+        raise ValueError("fit: patience needs validation=(X_val, y_val) to watch.")
     if batch_size is not None and batch_size < N and not isinstance(rng, np.random.Generator):
         raise TypeError("fit: mini-batches are drawn at random; pass rng=np.random.default_rng(seed).")
 
@@ -90,4 +112,20 @@ def fit(net, loss_fn, X, y, optimizer, *, epochs, batch_size=None, rng=None):
         history.loss.append(total_loss / N)
         if isinstance(loss_fn, CrossEntropyLoss):
             history.accuracy.append(n_correct / N)
+        if validation is not None:
+            val_loss, val_accuracy = evaluate(net, loss_fn, *validation)
+            history.val_loss.append(val_loss)
+            if val_accuracy is not None:
+                history.val_accuracy.append(val_accuracy)
+
+        if tol is not None and epoch > 1 and abs(history.loss[-2] - history.loss[-1]) < tol:
+            history.stopped = (f"epoch {epoch}: the training loss changed by less than "
+                               f"tol={tol:g} since the previous epoch")
+            break
+        if patience is not None and validation is not None:
+            best_epoch = int(np.argmin(history.val_loss)) + 1
+            if epoch - best_epoch >= patience:
+                history.stopped = (f"epoch {epoch}: no new minimum of the validation loss "
+                                   f"for {patience} epochs (best at epoch {best_epoch})")
+                break
     return history
