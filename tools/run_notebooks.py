@@ -16,8 +16,16 @@ import nbformat
 from nbclient import NotebookClient
 
 
+WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
+
+
 def clean(nb):
-    """Remove metadata that changes from run to run without meaning anything."""
+    """Remove metadata that changes from run to run without meaning anything.
+
+    Widget views are dropped too: they point to a live kernel's widget by a random
+    id and cannot render without it. An output that has a widget view also carries a
+    kernel-free HTML form (see bp/widgets.py), which is what gets saved.
+    """
     nb.metadata.pop("widgets", None)
     nb.metadata["kernelspec"] = {"display_name": "Python 3", "language": "python", "name": "python3"}
     for cell in nb.cells:
@@ -26,6 +34,7 @@ def clean(nb):
         if cell.cell_type == "code":
             for output in cell.outputs:
                 output.get("metadata", {}).pop("execution", None)
+                output.get("data", {}).pop(WIDGET_VIEW, None)
     return nb
 
 
