@@ -5,6 +5,8 @@
 #   make book       build the static site into _build/html/ (executes every notebook)
 #   make lab        open the notebooks in JupyterLab, with bp importable
 #   make notebooks  re-execute every notebook and save its outputs (deterministic)
+#   make browser-test  after make book: move the site's kernel-free slider in headless Chromium
+#   make bench-widget  time one change of the live learning-rate widget
 
 PYTHON ?= python3
 VENV := .venv
@@ -12,7 +14,7 @@ PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 NOTEBOOKS := $(sort $(wildcard book/*.ipynb))
 
-.PHONY: setup test book lab notebooks clean
+.PHONY: setup test book lab notebooks browser-test bench-widget clean
 
 setup: $(STAMP)
 
@@ -38,6 +40,17 @@ lab: $(STAMP)
 
 notebooks: $(STAMP)
 	$(PY) tools/run_notebooks.py $(NOTEBOOKS)
+
+BROWSER_STAMP := $(VENV)/.installed-browser
+$(BROWSER_STAMP): $(STAMP) tools/requirements-browser.txt
+	$(PY) -m pip install --quiet -r tools/requirements-browser.txt
+	@touch $(BROWSER_STAMP)
+
+browser-test: $(BROWSER_STAMP)
+	$(PY) tools/browser_test.py
+
+bench-widget: $(STAMP)
+	$(PY) tools/bench_widget.py
 
 clean:
 	rm -rf _build .pytest_cache
