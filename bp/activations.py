@@ -14,14 +14,14 @@ from .layer import Layer
 
 
 def _check_input(layer, Z):
-    Z = as_float_array(Z, repr(layer))
-    check_finite(Z, repr(layer))
+    Z = as_float_array(Z, layer)
+    check_finite(Z, layer)
     return Z
 
 
 def _check_grad(layer, dA, shape):
-    dA = as_float_array(dA, repr(layer), "gradient dA")
-    check_shape(dA, shape, repr(layer), "gradient dA")
+    dA = as_float_array(dA, layer, "gradient dA")
+    check_shape(dA, shape, layer, "gradient dA")
     return dA
 
 

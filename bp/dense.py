@@ -62,17 +62,17 @@ class Dense(Layer):
 
     def forward(self, A_prev):
         """Z = A_prev @ W.T + b.  A_prev: (N, n_in) -> Z: (N, n_out)."""
-        A_prev = as_float_array(A_prev, repr(self))
-        check_shape(A_prev, (None, self.n_in), repr(self))
-        check_finite(A_prev, repr(self))
+        A_prev = as_float_array(A_prev, self)
+        check_shape(A_prev, (None, self.n_in), self)
+        check_finite(A_prev, self)
         self._cache = A_prev
         return A_prev @ self.params["W"].T + self.params["b"]
 
     def backward(self, dZ):
         """Given dZ = dC/dZ (N, n_out): fill grads["W"], grads["b"]; return dC/dA_prev (N, n_in)."""
         A_prev = self._cached()
-        dZ = as_float_array(dZ, repr(self), "gradient dZ")
-        check_shape(dZ, (A_prev.shape[0], self.n_out), repr(self), "gradient dZ")
+        dZ = as_float_array(dZ, self, "gradient dZ")
+        check_shape(dZ, (A_prev.shape[0], self.n_out), self, "gradient dZ")
         self.grads["W"] = dZ.T @ A_prev      # (n_out, N) @ (N, n_in) -> (n_out, n_in)
         self.grads["b"] = dZ.sum(axis=0)     # one delta per example, summed over the batch
         return dZ @ self.params["W"]         # (N, n_out) @ (n_out, n_in) -> (N, n_in)

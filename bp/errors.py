@@ -39,15 +39,16 @@ class TrainingDiverged(RuntimeError):
 
 
 def as_float_array(X, who, what="input"):
-    """Return X as a floating-point numpy array, or raise a clear error."""
+    """Return X as a floating-point numpy array, or raise a clear error.
+
+    ``who`` names the layer or function in the message (anything with a str()).
+    """
+    if isinstance(X, np.ndarray) and X.dtype.kind == "f":  # the common case, checked cheaply
+        return X
     X = np.asarray(X)
-    if X.dtype == object or not (
-        np.issubdtype(X.dtype, np.floating) or np.issubdtype(X.dtype, np.integer) or X.dtype == bool
-    ):
+    if X.dtype.kind not in "fiub":  # float, signed/unsigned integer, bool
         raise TypeError(f"{who}: {what} must be an array of numbers, got dtype {X.dtype}.")
-    if not np.issubdtype(X.dtype, np.floating):
-        X = X.astype(np.float64)
-    return X
+    return X.astype(np.float64)
 
 
 def check_finite(X, who, what="input"):
@@ -66,13 +67,14 @@ def check_shape(X, expected, who, what="input"):
 
     The message spells the expected shape with names, e.g. "(N, 3)".
     """
+    if X.ndim == len(expected) and all(
+        size is None or size == actual for size, actual in zip(expected, X.shape)
+    ):
+        return
     names = tuple("N" if size is None and i == 0 else ("*" if size is None else size)
                   for i, size in enumerate(expected))
     shown = "(" + ", ".join(str(n) for n in names) + ("," if len(names) == 1 else "") + ")"
-    if X.ndim != len(expected) or any(
-        size is not None and size != actual for size, actual in zip(expected, X.shape)
-    ):
-        hint = ""
-        if X.ndim == len(expected) - 1 and len(expected) == 2:
-            hint = " A single example needs a batch axis: use x.reshape(1, -1)."
-        raise ShapeError(f"{who}: expected {what} of shape {shown}, got {X.shape}.{hint}")
+    hint = ""
+    if X.ndim == len(expected) - 1 and len(expected) == 2:
+        hint = " A single example needs a batch axis: use x.reshape(1, -1)."
+    raise ShapeError(f"{who}: expected {what} of shape {shown}, got {X.shape}.{hint}")
