@@ -12,6 +12,7 @@ need when they are used.
 """
 from . import datasets, init
 from .activations import ReLU, Sigmoid, Tanh, sigmoid
+from .convolution import Conv2D, Flatten, MaxPool2D
 from .dense import Dense
 from .errors import (BackwardBeforeForwardError, LabelError, NonFiniteError, ShapeError,
                      TrainingDiverged)
@@ -20,12 +21,14 @@ from .layer import Layer
 from .losses import CrossEntropyLoss, MSELoss, softmax
 from .network import Sequential
 from .optim import SGD
+from .recurrent import RNN, LastTimeStep
 from .training import History, accuracy, evaluate, fit
 
 __version__ = "0.1.0"
 
 __all__ = [
     "Layer", "Dense", "Sigmoid", "Tanh", "ReLU", "sigmoid", "softmax",
+    "RNN", "LastTimeStep", "Conv2D", "MaxPool2D", "Flatten",
     "Sequential", "MSELoss", "CrossEntropyLoss", "SGD", "fit", "evaluate", "History", "accuracy",
     "gradcheck", "GradcheckReport", "numerical_gradient", "relative_error",
     "ShapeError", "NonFiniteError", "LabelError", "BackwardBeforeForwardError", "TrainingDiverged",

@@ -1,0 +1,247 @@
+"""Convolution, max pooling and flattening for image batches (N, C, H, W).
+
+Derived in the chapter "Convolutional networks". As in PyTorch, the forward
+operation is cross-correlation (the kernel is *not* flipped):
+
+    Y[n, o, i, j] = b[o] + sum_{c, p, q} W[o, c, p, q] * Xpad[n, c, i*s + p, j*s + q]
+
+Every sum runs over whole arrays at once: the input is cut into patches
+("im2col") with ``numpy.lib.stride_tricks.sliding_window_view``, which makes
+a view, not a copy, and the patches meet the kernel in one ``np.einsum``.
+There is no Python loop over pixels or output positions.
+
+Backward, with dY = dC/dY of shape (N, C_out, H_out, W_out):
+
+    dC/db = dY summed over n, i, j
+    dC/dW = cross-correlation of the (padded) input with dY:  sum_{n,i,j} dY[n,o,i,j] * patch[n,c,i,j,p,q]
+    dC/dX = *full* convolution of dY with the kernel: pad dY by (kh-1, kw-1), then
+            cross-correlate it with the kernel rotated by 180 degrees and with its
+            in/out channel axes swapped. For stride s > 1, dY is first "dilated"
+            (s - 1 zeros between neighbours), since output i saw input rows i*s..i*s+kh-1.
+"""
+import numpy as np
+from numpy.lib.stride_tricks import sliding_window_view
+
+from .errors import ShapeError, as_float_array, check_finite, check_shape
+from .init import check_rng
+from .layer import Layer
+
+
+def _pair(value, name, who, minimum):
+    """Accept an int or a pair of ints (height, width), like PyTorch; return a pair."""
+    pair = (value, value) if np.isscalar(value) else tuple(value)
+    if len(pair) != 2 or any(isinstance(v, bool) or int(v) != v or v < minimum for v in pair):
+        raise ValueError(f"{who}: {name} must be an int >= {minimum} or a pair of them, got {value!r}.")
+    return int(pair[0]), int(pair[1])
+
+
+def _patches(X, kernel, stride):
+    """All kernel-sized windows of X, as a view (no copy).
+
+    X: (N, C, H, W) -> (N, C, H_out, W_out, kh, kw) with
+    patches[n, c, i, j] = X[n, c, i*sh : i*sh + kh, j*sw : j*sw + kw].
+    """
+    (kh, kw), (sh, sw) = kernel, stride
+    windows = sliding_window_view(X, (kh, kw), axis=(2, 3))  # every window, stride 1
+    return windows[:, :, ::sh, ::sw]                         # keep every s-th: the stride
+
+
+def _check_images(X, channels, who):
+    """Images come as (N, C, H, W); explain the usual mistakes in the reader's terms."""
+    try:
+        check_shape(X, (None, channels, None, None), who)
+    except ShapeError as error:
+        shown = f"(N, {'C' if channels is None else channels}, H, W)"
+        if X.ndim == 3:
+            hint = " One image needs a batch axis: X.reshape(1, C, H, W)."
+        elif X.ndim == 4:
+            hint = f" The input has {X.shape[1]} channels on axis 1; this layer was built for {channels}."
+        else:
+            hint = ""
+        raise ShapeError(f"{who}: expected input of shape {shown}, got {X.shape}.{hint}") from error
+
+
+def _check_fits(X, kernel, padding, who):
+    """The (padded) image must be at least as large as the kernel, or there is no output."""
+    (kh, kw), (ph, pw) = kernel, padding
+    H, W = X.shape[2] + 2 * ph, X.shape[3] + 2 * pw
+    if H < kh or W < kw:
+        raise ShapeError(f"{who}: input of shape {X.shape} is {H}x{W} after padding, smaller than "
+                         f"the {kh}x{kw} kernel; there is no position to put the kernel.")
+
+
+class Conv2D(Layer):
+    """2-D convolution (cross-correlation) like ``torch.nn.Conv2d``.
+
+    Derived in the chapter "Convolutional networks".
+
+    Parameters
+    ----------
+    c_in, c_out : int
+        Channels of the input and of the output (number of kernels).
+    kernel_size : int or (kh, kw)
+    stride : int or (sh, sw), default 1
+    padding : int or (ph, pw), default 0 -- zeros added on every side.
+    rng : numpy.random.Generator
+        As in PyTorch, W and b start uniform in +-1/sqrt(c_in * kh * kw).
+
+    Shapes: input (N, c_in, H, W) -> output (N, c_out, H_out, W_out) with
+    H_out = (H + 2 ph - kh) // sh + 1 and W_out = (W + 2 pw - kw) // sw + 1.
+    ``params``: "W" (c_out, c_in, kh, kw), "b" (c_out,). When the stride
+    does not divide evenly, the last rows/columns are never read (as in
+    PyTorch) and their gradient is zero.
+    """
+
+    def __init__(self, c_in, c_out, kernel_size, stride=1, padding=0, *, rng=None):
+        super().__init__()
+        if int(c_in) != c_in or int(c_out) != c_out or c_in < 1 or c_out < 1:
+            raise ValueError(f"Conv2D: c_in and c_out must be positive integers, got {c_in} and {c_out}.")
+        check_rng(rng, "Conv2D")
+        self.c_in, self.c_out = int(c_in), int(c_out)
+        self.kernel_size = _pair(kernel_size, "kernel_size", "Conv2D", 1)
+        self.stride = _pair(stride, "stride", "Conv2D", 1)
+        self.padding = _pair(padding, "padding", "Conv2D", 0)
+        kh, kw = self.kernel_size
+        bound = 1.0 / np.sqrt(self.c_in * kh * kw)  # fan_in = c_in * kh * kw, as torch.nn.Conv2d
+        self.params = {
+            "W": rng.uniform(-bound, bound, size=(self.c_out, self.c_in, kh, kw)),
+            "b": rng.uniform(-bound, bound, size=self.c_out),
+        }
+
+    def forward(self, X):
+        """Y[n, o] = b[o] + sum_c (X[n, c] cross-correlated with W[o, c]).  (N, c_in, H, W) -> (N, c_out, H_out, W_out)."""
+        X = as_float_array(X, self)
+        _check_images(X, self.c_in, self)
+        _check_fits(X, self.kernel_size, self.padding, self)
+        check_finite(X, self)
+        ph, pw = self.padding
+        X_pad = np.pad(X, ((0, 0), (0, 0), (ph, ph), (pw, pw)))      # zeros around each image
+        patches = _patches(X_pad, self.kernel_size, self.stride)     # (N, c_in, H_out, W_out, kh, kw)
+        # For every output position: the patch times kernel o, summed over channel and window.
+        Y = np.einsum("ncijpq,ocpq->noij", patches, self.params["W"], optimize=True)
+        Y += self.params["b"][None, :, None, None]                   # one bias per output channel
+        self._cache = (X.shape, patches)
+        return Y
+
+    def backward(self, dY):
+        """dY: (N, c_out, H_out, W_out) -> dC/dX: (N, c_in, H, W); fills grads "W" and "b"."""
+        X_shape, patches = self._cached()
+        N, _, H_out, W_out = patches.shape[:4]
+        dY = as_float_array(dY, self, "gradient dY")
+        check_shape(dY, (N, self.c_out, H_out, W_out), self, "gradient dY")
+
+        # Every output position used b[o] once, and W[o, c, p, q] times its own input value.
+        self.grads["b"] = dY.sum(axis=(0, 2, 3))
+        self.grads["W"] = np.einsum("noij,ncijpq->ocpq", dY, patches, optimize=True)
+        return self._input_gradient(dY, X_shape)
+
+    def _input_gradient(self, dY, X_shape):
+        """dC/dX as the full convolution of dY with the 180-degree-rotated kernel."""
+        N, _, H, W = X_shape
+        (kh, kw), (sh, sw), (ph, pw) = self.kernel_size, self.stride, self.padding
+        _, _, H_out, W_out = dY.shape
+
+        # 1. Dilate: output (i, j) read the input at (i*sh, j*sw), so put dY there, zeros between.
+        dilated = np.zeros((N, self.c_out, (H_out - 1) * sh + 1, (W_out - 1) * sw + 1))
+        dilated[:, :, ::sh, ::sw] = dY
+        # 2. Pad by kernel size - 1 on every side: the "full" convolution, so that input
+        #    pixels near the border, covered by only part of a window, get their share too.
+        dilated = np.pad(dilated, ((0, 0), (0, 0), (kh - 1, kh - 1), (kw - 1, kw - 1)))
+        # 3. Rotate each kernel by 180 degrees and swap in/out channels: (c_in, c_out, kh, kw).
+        W_rot = self.params["W"][:, :, ::-1, ::-1].transpose(1, 0, 2, 3)
+        # 4. Cross-correlate (stride 1) the padded, dilated dY with the rotated kernel.
+        reached = np.einsum("noijpq,copq->ncij", _patches(dilated, (kh, kw), (1, 1)), W_rot,
+                            optimize=True)  # (N, c_in, (H_out-1)*sh + kh, (W_out-1)*sw + kw)
+
+        # Rows/columns past the last window were never read: their gradient stays 0.
+        dX_pad = np.zeros((N, self.c_in, H + 2 * ph, W + 2 * pw))
+        dX_pad[:, :, :reached.shape[2], :reached.shape[3]] = reached
+        return dX_pad[:, :, ph:ph + H, pw:pw + W]  # the padding zeros are not inputs: drop them
+
+    def __repr__(self):
+        return (f"Conv2D({self.c_in} -> {self.c_out}, kernel_size={self.kernel_size}, "
+                f"stride={self.stride}, padding={self.padding})")
+
+
+class MaxPool2D(Layer):
+    """Max pooling like ``torch.nn.MaxPool2d`` (no padding, floor of the output size).
+
+    Derived in the chapter "Convolutional networks".
+
+    Each output is the maximum of a kh x kw window; windows move by
+    ``stride``, which defaults to the kernel size, as in PyTorch.
+    Shapes: (N, C, H, W) -> (N, C, (H - kh) // sh + 1, (W - kw) // sw + 1).
+
+    Backward: the max is locally y = x_m for the winning element m, so the
+    window's whole gradient goes to that one element and 0 to the others.
+    Where windows overlap (stride < kernel) an element that wins several
+    windows receives the sum of their gradients.
+
+    Ties: if several elements of a window share the maximum, the whole
+    gradient goes to ONE of them, the first in row-major order (smallest
+    row, then smallest column), as PyTorch does. It is not split, so the
+    total gradient is preserved either way.
+    """
+
+    def __init__(self, kernel_size, stride=None):
+        super().__init__()
+        self.kernel_size = _pair(kernel_size, "kernel_size", "MaxPool2D", 1)
+        self.stride = self.kernel_size if stride is None else _pair(stride, "stride", "MaxPool2D", 1)
+
+    def forward(self, X):
+        """(N, C, H, W) -> (N, C, H_out, W_out), the maximum of each window."""
+        X = as_float_array(X, self)
+        _check_images(X, None, self)
+        _check_fits(X, self.kernel_size, (0, 0), self)
+        check_finite(X, self)
+        windows = _patches(X, self.kernel_size, self.stride)    # (N, C, H_out, W_out, kh, kw)
+        N, C, H_out, W_out, kh, kw = windows.shape
+        flat = windows.reshape(N, C, H_out, W_out, kh * kw)    # each window as a row-major list
+        winner = flat.argmax(axis=-1)                            # argmax picks the FIRST maximum: the tie rule
+        Y = np.take_along_axis(flat, winner[..., None], axis=-1)[..., 0]
+        self._cache = (X.shape, winner)
+        return Y
+
+    def backward(self, dY):
+        """dY: (N, C, H_out, W_out) -> dC/dX: (N, C, H, W), nonzero only at each window's maximum."""
+        X_shape, winner = self._cached()
+        dY = as_float_array(dY, self, "gradient dY")
+        check_shape(dY, winner.shape, self, "gradient dY")
+        (kh, kw), (sh, sw) = self.kernel_size, self.stride
+        N, C, H_out, W_out = winner.shape
+        # Where in X did each winner sit? window (i, j) starts at (i*sh, j*sw); the winner is
+        # at offset (winner // kw, winner % kw) inside it.
+        n, c, i, j = np.indices(winner.shape, sparse=True)
+        rows = i * sh + winner // kw
+        cols = j * sw + winner % kw
+        dX = np.zeros(X_shape)
+        # add.at, not dX[...] = dY: with overlapping windows one element can win several times,
+        # and each of those windows passes it a gradient.
+        np.add.at(dX, (n, c, rows, cols), dY)
+        return dX
+
+    def __repr__(self):
+        return f"MaxPool2D(kernel_size={self.kernel_size}, stride={self.stride})"
+
+
+class Flatten(Layer):
+    """(N, C, H, W) -> (N, C*H*W), like ``torch.nn.Flatten``; backward reshapes back.
+
+    Derived in the chapter "Convolutional networks": it only renames the
+    entries, so the gradient is the same numbers in the original shape.
+    Any input with a batch axis and at least one more axis is accepted.
+    """
+
+    def forward(self, X):
+        X = as_float_array(X, self)
+        if X.ndim < 2:
+            raise ShapeError(f"{self}: expected input of shape (N, ...) with at least 2 axes, got {X.shape}.")
+        check_finite(X, self)
+        self._cache = X.shape
+        return X.reshape(X.shape[0], -1)  # row-major (C, then H, then W), as torch.flatten
+
+    def backward(self, dY):
+        shape = self._cached()
+        dY = as_float_array(dY, self, "gradient dY")
+        check_shape(dY, (shape[0], int(np.prod(shape[1:]))), self, "gradient dY")
+        return dY.reshape(shape)

@@ -1,0 +1,520 @@
+"""Tests of the recurrent and convolutional layers: gradients, tie rules, clear errors.
+
+Gradient checks follow ../shared/conventions.md: float64, all sizes distinct
+(N=4, T=6, n_in=3, n_hidden=5; C_in=2 != C_out=3, H=7 != W=6), asymmetric
+kernels, random non-zero parameters, every parameter tensor and the input
+checked, full BPTT against finite differences. The planted-bug tests show
+that each check is able to fail.
+
+A single layer is checked through the scalar C = sum(R * layer.forward(X))
+with a fixed random R: then dC/d(output) = R, so backward(R) must give
+dC/dX and fill dC/d(every parameter).
+"""
+import subprocess
+import sys
+
+import numpy as np
+import pytest
+
+import bp
+from bp.convolution import Conv2D, Flatten, MaxPool2D
+from bp.recurrent import RNN, LastTimeStep
+
+N, T, N_IN, N_HIDDEN = 4, 6, 3, 5
+
+
+def layer_gradcheck(layer, X, rng):
+    """Relative error of backward() against finite differences, per parameter and for the input."""
+    X = np.array(X, dtype=np.float64)  # a copy: perturbed in place
+    R = rng.normal(size=layer.forward(X).shape)
+
+    def cost():
+        return float(np.sum(R * layer.forward(X)))
+
+    cost()
+    d_input = layer.backward(R)
+    analytic = {key: grad.copy() for key, grad in layer.grads.items()}
+    assert set(analytic) == set(layer.params)
+    errors = {key: bp.relative_error(analytic[key], bp.numerical_gradient(cost, layer.params[key]))
+              for key in layer.params}
+    errors["input"] = bp.relative_error(d_input, bp.numerical_gradient(cost, X))
+    return bp.GradcheckReport(errors)
+
+
+def show(title, report):
+    """Print a report (visible with pytest -s), then return it."""
+    print(f"\n{title}: worst relative error {report.worst:.1e}\n{report}")
+    return report
+
+
+def rnn_and_batch(seed=0, truncate=None):
+    rng = np.random.default_rng(seed)
+    rnn = RNN(N_IN, N_HIDDEN, rng=rng, truncate=truncate)
+    # larger than the default init, so that tanh is well away from linear and W_hh matters
+    for value in rnn.params.values():
+        value[:] = rng.normal(0.0, 0.6, value.shape)
+    X = rng.normal(size=(N, T, N_IN))
+    return rnn, X, rng
+
+
+# --- RNN: forward and full BPTT -------------------------------------------------------------
+
+
+def test_rnn_forward_matches_the_per_example_column_vector_recurrence():
+    rnn, X, _ = rnn_and_batch()
+    H = rnn.forward(X)
+    W_xh, W_hh, b = (rnn.params[k] for k in ("W_xh", "W_hh", "b"))
+    for n in range(N):
+        h = np.zeros((N_HIDDEN, 1))                        # h_0 = 0
+        for t in range(T):
+            x = X[n, t].reshape(-1, 1)
+            h = np.tanh(W_xh @ x + W_hh @ h + b.reshape(-1, 1))
+            np.testing.assert_allclose(H[n, t], h.ravel(), rtol=1e-13, atol=1e-15)
+
+
+def test_rnn_full_bptt_matches_finite_differences():
+    rnn, X, rng = rnn_and_batch(seed=1)
+    report = show("RNN full BPTT", layer_gradcheck(rnn, X, rng))
+    assert set(report.errors) == {"W_xh", "W_hh", "b", "input"}
+    report.assert_ok(1e-6)
+
+
+def test_rnn_gradient_shapes_and_torch_like_init():
+    rng = np.random.default_rng(2)
+    rnn = RNN(N_IN, N_HIDDEN, rng=rng)
+    assert {k: v.shape for k, v in rnn.params.items()} == {
+        "W_xh": (N_HIDDEN, N_IN), "W_hh": (N_HIDDEN, N_HIDDEN), "b": (N_HIDDEN,)}
+    bound = 1 / np.sqrt(N_HIDDEN)
+    assert all(np.abs(v).max() <= bound and np.abs(v).min() > 0 for v in rnn.params.values())
+    rnn.forward(rng.normal(size=(N, T, N_IN)))
+    dX = rnn.backward(rng.normal(size=(N, T, N_HIDDEN)))
+    assert dX.shape == (N, T, N_IN)
+    assert {k: v.shape for k, v in rnn.grads.items()} == {k: v.shape for k, v in rnn.params.items()}
+    # the same seed gives the same parameters
+    again = RNN(N_IN, N_HIDDEN, rng=np.random.default_rng(2))
+    for key in rnn.params:
+        np.testing.assert_array_equal(again.params[key], rnn.params[key])
+
+
+def test_rnn_last_step_dense_cross_entropy_network_passes_gradcheck():
+    rng = np.random.default_rng(3)
+    net = bp.Sequential([RNN(N_IN, N_HIDDEN, rng=rng), LastTimeStep(), bp.Dense(N_HIDDEN, 2, rng=rng)])
+    for _, param, _ in net.parameters():
+        param[:] = rng.normal(0.0, 0.6, param.shape)
+    X, y = rng.normal(size=(N, T, N_IN)), rng.integers(0, 2, N)
+    report = show("RNN + LastTimeStep + Dense + CE", bp.gradcheck(net, bp.CrossEntropyLoss(), X, y))
+    assert set(report.errors) == {"0.W_xh", "0.W_hh", "0.b", "2.W", "2.b", "input"}
+    report.assert_ok(1e-6)
+
+
+# --- RNN: truncated BPTT ------------------------------------------------------------------------
+
+
+def rnn_gradients(rnn, X, dH):
+    rnn.forward(X)
+    dX = rnn.backward(dH)
+    return {**{k: v.copy() for k, v in rnn.grads.items()}, "input": dX}
+
+
+@pytest.mark.parametrize("k", [T, T + 3])
+def test_truncation_window_at_least_T_is_exactly_full_bptt(k):
+    rnn, X, rng = rnn_and_batch(seed=4)
+    dH = rng.normal(size=(N, T, N_HIDDEN))
+    full = rnn_gradients(rnn, X, dH)
+    rnn.truncate = k
+    truncated = rnn_gradients(rnn, X, dH)
+    for key in full:
+        np.testing.assert_allclose(truncated[key], full[key], rtol=1e-12, atol=1e-14)
+
+
+def truncated_reference_cost(rnn, X, R, k, frozen_H):
+    """sum_t R_t . h_t where h_t is recomputed from h_{t-k}, which is held fixed at frozen_H.
+
+    Holding h_{t-k} constant is what cuts the path: the term at step t can then
+    depend on the parameters and inputs only through steps t-k+1..t.
+    """
+    W_xh, W_hh, b = (rnn.params[key] for key in ("W_xh", "W_hh", "b"))
+    total = 0.0
+    for t in range(T):
+        first = max(t - k + 1, 0)
+        h = frozen_H[:, first - 1] if first > 0 else np.zeros((N, N_HIDDEN))
+        for s in range(first, t + 1):
+            h = np.tanh(X[:, s] @ W_xh.T + h @ W_hh.T + b)
+        total += float(np.sum(R[:, t] * h))
+    return total
+
+
+@pytest.mark.parametrize("k", [1, 2, 4])
+def test_truncated_bptt_matches_finite_differences_of_an_explicitly_truncated_cost(k):
+    rnn, X, rng = rnn_and_batch(seed=5, truncate=k)
+    R = rng.normal(size=(N, T, N_HIDDEN))
+    got = rnn_gradients(rnn, X, R)
+    frozen_H = rnn.forward(X).copy()  # the cut-off states, at the unperturbed point
+
+    def cost():
+        return truncated_reference_cost(rnn, X, R, k, frozen_H)
+
+    errors = {key: bp.relative_error(got[key], bp.numerical_gradient(cost, rnn.params[key]))
+              for key in rnn.params}
+    errors["input"] = bp.relative_error(got["input"], bp.numerical_gradient(cost, X))
+    show(f"RNN truncated BPTT k={k} vs truncated reference", bp.GradcheckReport(errors)).assert_ok(1e-6)
+
+    rnn.truncate = None  # and it really is different from the full gradient
+    full = rnn_gradients(rnn, X, R)
+    assert not np.allclose(got["W_hh"], full["W_hh"], rtol=1e-3)
+    assert not np.allclose(got["input"], full["input"], rtol=1e-3)
+
+
+def test_truncation_window_1_is_the_one_step_formula():
+    rnn, X, rng = rnn_and_batch(seed=6, truncate=1)
+    dH = rng.normal(size=(N, T, N_HIDDEN))
+    got = rnn_gradients(rnn, X, dH)
+    H = rnn.forward(X)
+    H_prev = np.concatenate([np.zeros((N, 1, N_HIDDEN)), H[:, :-1]], axis=1)
+    dZ = dH * (1 - H ** 2)            # dz_t = dH_t (.) (1 - h_t^2): nothing from step t+1
+    expected = {
+        "W_xh": sum(dZ[:, t].T @ X[:, t] for t in range(T)),
+        "W_hh": sum(dZ[:, t].T @ H_prev[:, t] for t in range(T)),
+        "b": dZ.sum(axis=(0, 1)),
+        "input": dZ @ rnn.params["W_xh"],
+    }
+    for key in expected:
+        np.testing.assert_allclose(got[key], expected[key], rtol=1e-12, atol=1e-14)
+
+
+# --- Conv2D -------------------------------------------------------------------------------------
+
+
+def conv2d_by_loops(X, W, b, stride, padding):
+    """Cross-correlation written out plainly, one multiply-add at a time."""
+    (sh, sw), (ph, pw) = stride, padding
+    n_batch, c_in, H, W_in = X.shape
+    c_out, _, kh, kw = W.shape
+    Xp = np.zeros((n_batch, c_in, H + 2 * ph, W_in + 2 * pw))
+    Xp[:, :, ph:ph + H, pw:pw + W_in] = X
+    H_out, W_out = (H + 2 * ph - kh) // sh + 1, (W_in + 2 * pw - kw) // sw + 1
+    Y = np.zeros((n_batch, c_out, H_out, W_out))
+    for n in range(n_batch):
+        for o in range(c_out):
+            for i in range(H_out):
+                for j in range(W_out):
+                    total = b[o]
+                    for c in range(c_in):
+                        for p in range(kh):
+                            for q in range(kw):
+                                total += W[o, c, p, q] * Xp[n, c, i * sh + p, j * sw + q]
+                    Y[n, o, i, j] = total
+    return Y
+
+
+CONV_CASES = {
+    "k2x3_s2_p1": dict(kernel_size=(2, 3), stride=2, padding=1),
+    "k2x3_s1_p0": dict(kernel_size=(2, 3), stride=1, padding=0),
+    # strides that do not divide: the last input row and column are never read
+    "k4x3_s2x3_p0x1": dict(kernel_size=(4, 3), stride=(2, 3), padding=(0, 1)),
+}
+
+
+@pytest.mark.parametrize("case", CONV_CASES)
+def test_conv2d_forward_matches_plain_loops(case):
+    rng = np.random.default_rng(7)
+    conv = Conv2D(2, 3, rng=rng, **CONV_CASES[case])
+    X = rng.normal(size=(3, 2, 7, 6))
+    Y = conv.forward(X)
+    np.testing.assert_allclose(Y, conv2d_by_loops(X, conv.params["W"], conv.params["b"],
+                                                  conv.stride, conv.padding), rtol=1e-12, atol=1e-14)
+
+
+@pytest.mark.parametrize("case", CONV_CASES)
+def test_conv2d_gradients_match_finite_differences(case):
+    rng = np.random.default_rng(8)
+    conv = Conv2D(2, 3, rng=rng, **CONV_CASES[case])
+    X = rng.normal(size=(3, 2, 7, 6))
+    report = show(f"Conv2D {case}", layer_gradcheck(conv, X, rng))
+    assert set(report.errors) == {"W", "b", "input"}
+    report.assert_ok(1e-6)
+
+
+def test_conv2d_shapes_and_torch_like_init():
+    rng = np.random.default_rng(9)
+    conv = Conv2D(2, 3, (2, 3), stride=2, padding=1, rng=rng)
+    assert conv.params["W"].shape == (3, 2, 2, 3) and conv.params["b"].shape == (3,)
+    bound = 1 / np.sqrt(2 * 2 * 3)
+    assert np.abs(conv.params["W"]).max() <= bound and np.abs(conv.params["b"]).max() <= bound
+    Y = conv.forward(rng.normal(size=(3, 2, 7, 6)))
+    assert Y.shape == (3, 3, (7 + 2 - 2) // 2 + 1, (6 + 2 - 3) // 2 + 1)
+    conv.backward(np.ones_like(Y))
+    assert conv.grads["W"].shape == conv.params["W"].shape and conv.grads["b"].shape == (3,)
+
+
+def test_conv2d_inputs_that_no_window_reads_get_zero_gradient():
+    rng = np.random.default_rng(15)
+    conv = Conv2D(2, 3, rng=rng, **CONV_CASES["k4x3_s2x3_p0x1"])
+    X = rng.normal(size=(3, 2, 7, 6))
+    Y = conv.forward(X)
+    assert Y.shape == (3, 3, 2, 2)  # rows 0..5 and (padded) columns 0..5 are read
+    dX = conv.backward(rng.normal(size=Y.shape))
+    assert np.all(dX[:, :, 6, :] == 0) and np.all(dX[:, :, :, 5] == 0)
+    assert np.all(dX[:, :, :6, :5] != 0)
+
+
+# --- MaxPool2D and Flatten ------------------------------------------------------------------
+
+
+def distinct_values(rng, shape):
+    """Random values with no ties and gaps far larger than the finite-difference step."""
+    return rng.permutation(np.arange(np.prod(shape))).reshape(shape) * 0.1 + rng.uniform(0, 0.01, shape)
+
+
+@pytest.mark.parametrize("kernel, stride", [(2, None), ((2, 3), 1)])
+def test_maxpool_gradients_without_ties(kernel, stride):
+    rng = np.random.default_rng(10)
+    pool = MaxPool2D(kernel, stride)
+    X = distinct_values(rng, (3, 2, 7, 6))
+    report = show(f"MaxPool2D kernel={kernel} stride={stride}", layer_gradcheck(pool, X, rng))
+    report.assert_ok(1e-6)
+
+
+def test_maxpool_forward_matches_plain_loops_and_default_stride_is_the_kernel():
+    rng = np.random.default_rng(11)
+    X = rng.normal(size=(3, 2, 7, 6))
+    pool = MaxPool2D((2, 3))
+    assert pool.stride == (2, 3)
+    Y = pool.forward(X)
+    assert Y.shape == (3, 2, 3, 2)
+    for n, c, i, j in np.ndindex(Y.shape):
+        assert Y[n, c, i, j] == X[n, c, 2 * i:2 * i + 2, 3 * j:3 * j + 3].max()
+
+
+def test_maxpool_tie_sends_the_whole_gradient_to_the_first_maximum_in_row_major_order():
+    X = np.array([[[[1.0, 5.0, 2.0, 2.0],
+                    [5.0, 5.0, 2.0, 2.0],
+                    [0.0, 3.0, 7.0, 1.0],
+                    [3.0, 3.0, 1.0, 7.0]]]])
+    pool = MaxPool2D(2)
+    assert pool.forward(X).tolist() == [[[[5.0, 2.0], [3.0, 7.0]]]]
+    dY = np.array([[[[10.0, 20.0], [30.0, 40.0]]]])
+    dX = pool.backward(dY)
+    assert dX.tolist() == [[[[0.0, 10.0, 20.0, 0.0],
+                             [0.0, 0.0, 0.0, 0.0],
+                             [0.0, 30.0, 40.0, 0.0],
+                             [0.0, 0.0, 0.0, 0.0]]]]
+    assert dX.sum() == dY.sum()
+
+
+def test_maxpool_overlapping_windows_add_up_and_preserve_the_gradient_sum():
+    rng = np.random.default_rng(12)
+    X = np.round(rng.normal(size=(3, 2, 7, 6)), 0)  # rounding makes many ties
+    pool = MaxPool2D((2, 3), stride=1)
+    Y = pool.forward(X)
+    dY = rng.normal(size=Y.shape)
+    dX = pool.backward(dY)
+    np.testing.assert_allclose(dX.sum(axis=(2, 3)), dY.sum(axis=(2, 3)), rtol=1e-12)
+    # the same, element by element: each window passes its gradient to its first maximum
+    expected = np.zeros_like(X)
+    for n, c, i, j in np.ndindex(Y.shape):
+        window = X[n, c, i:i + 2, j:j + 3]
+        p, q = np.unravel_index(np.argmax(window), window.shape)  # first maximum, row-major
+        expected[n, c, i + p, j + q] += dY[n, c, i, j]
+    np.testing.assert_allclose(dX, expected, rtol=1e-12, atol=1e-15)
+
+
+def test_flatten_roundtrip():
+    rng = np.random.default_rng(13)
+    X = rng.normal(size=(3, 2, 7, 6))
+    flat = Flatten()
+    Y = flat.forward(X)
+    assert Y.shape == (3, 2 * 7 * 6)
+    np.testing.assert_array_equal(Y[1], X[1].ravel())  # channel, then row, then column
+    np.testing.assert_array_equal(flat.backward(Y), X)
+
+
+# --- a small CNN ------------------------------------------------------------------------------
+
+
+def small_cnn(rng, activation):
+    return bp.Sequential([Conv2D(2, 3, (2, 3), padding=1, rng=rng), activation(), MaxPool2D(2),
+                          Flatten(), bp.Dense(3 * 4 * 3, 4, rng=rng)])
+
+
+def safe_for_finite_differences(net, X, margin=1e-3):
+    """No ReLU input near 0 and no near-tie for the maximum inside a pooling window."""
+    A = X
+    for layer in net.layers:
+        if isinstance(layer, bp.ReLU) and np.abs(A).min() < margin:
+            return False
+        if isinstance(layer, MaxPool2D):
+            windows = np.lib.stride_tricks.sliding_window_view(A, layer.kernel_size, axis=(2, 3))
+            windows = windows[:, :, ::layer.stride[0], ::layer.stride[1]]
+            top = np.sort(windows.reshape(*windows.shape[:4], -1), axis=-1)[..., -2:]
+            live = top[..., 1] > 0  # a window of zeros behind a ReLU has no gradient to route
+            if np.any((top[..., 1] - top[..., 0])[live] < margin):
+                return False
+        A = layer.forward(A)
+    return True
+
+
+@pytest.mark.parametrize("activation", [bp.ReLU, bp.Tanh])
+def test_small_cnn_with_cross_entropy_passes_gradcheck(activation):
+    rng = np.random.default_rng(14)
+    net = small_cnn(rng, activation)
+    X, y = rng.normal(size=(3, 2, 7, 6)), rng.integers(0, 4, 3)
+    assert net.forward(X).shape == (3, 4)
+    assert safe_for_finite_differences(net, X)
+    report = show(f"CNN with {activation.__name__} + CE", bp.gradcheck(net, bp.CrossEntropyLoss(), X, y))
+    assert set(report.errors) == {"0.W", "0.b", "4.W", "4.b", "input"}
+    report.assert_ok(1e-6)
+
+
+# --- planted bugs: the checks above must be able to fail ------------------------------------------
+
+
+class RNNWithoutTanhDerivative(RNN):
+    """dz_t = dC/dh_t, forgetting the factor (1 - h_t^2)."""
+
+    def _dZ_full(self, dH, H):
+        dZ, dz_next = np.empty_like(H), np.zeros((H.shape[0], self.n_hidden))
+        for t in reversed(range(H.shape[1])):
+            dZ[:, t] = dz_next = dH[:, t] + dz_next @ self.params["W_hh"]
+        return dZ
+
+
+class RNNWithoutRecurrence(RNN):
+    """Treats h_{t-1} as a constant: each step's gradient stops at that step (truncation k=1)."""
+
+    def backward(self, dH):
+        self.truncate = 1
+        return super().backward(dH)
+
+
+class ConvWithoutRotation(Conv2D):
+    """dX by cross-correlating dY with the kernel as it is, not rotated by 180 degrees."""
+
+    def _input_gradient(self, dY, X_shape):
+        W = self.params["W"]
+        self.params["W"] = W[:, :, ::-1, ::-1]  # the parent rotates it back: net effect, no rotation
+        try:
+            return super()._input_gradient(dY, X_shape)
+        finally:
+            self.params["W"] = W
+
+
+class ConvBiasMean(Conv2D):
+    """db averaged over positions instead of summed."""
+
+    def backward(self, dY):
+        dX = super().backward(dY)
+        self.grads["b"] = dY.mean(axis=(0, 2, 3))
+        return dX
+
+
+@pytest.mark.parametrize("planted", [RNNWithoutTanhDerivative, RNNWithoutRecurrence])
+def test_rnn_gradcheck_catches_a_planted_mistake(planted):
+    rng = np.random.default_rng(1)
+    rnn = planted(N_IN, N_HIDDEN, rng=rng)
+    for value in rnn.params.values():
+        value[:] = rng.normal(0.0, 0.6, value.shape)
+    report = layer_gradcheck(rnn, rng.normal(size=(N, T, N_IN)), rng)
+    assert report.worst > 1e-3
+
+
+@pytest.mark.parametrize("planted", [ConvWithoutRotation, ConvBiasMean])
+def test_conv_gradcheck_catches_a_planted_mistake(planted):
+    rng = np.random.default_rng(8)
+    conv = planted(2, 3, (2, 3), stride=2, padding=1, rng=rng)
+    report = layer_gradcheck(conv, rng.normal(size=(3, 2, 7, 6)), rng)
+    assert report.worst > 1e-3
+    with pytest.raises(AssertionError, match="gradient check failed"):
+        report.assert_ok(1e-6)
+
+
+# --- clear errors -----------------------------------------------------------------------------------
+
+
+def test_conv2d_shape_errors_name_the_layer_and_both_shapes():
+    conv = Conv2D(2, 3, (2, 3), stride=2, padding=1, rng=np.random.default_rng(0))
+    with pytest.raises(bp.ShapeError, match=r"Conv2D\(2 -> 3.*\): expected input of shape \(N, 2, H, W\), "
+                                            r"got \(3, 4, 7, 6\)\. The input has 4 channels"):
+        conv.forward(np.ones((3, 4, 7, 6)))
+    with pytest.raises(bp.ShapeError, match=r"Conv2D\(2 -> 3.*\): expected input of shape \(N, 2, H, W\), "
+                                            r"got \(2, 7, 6\)\. One image needs a batch axis"):
+        conv.forward(np.ones((2, 7, 6)))
+    with pytest.raises(bp.ShapeError, match=r"\(3, 2, 1, 6\) is 3x8 after padding, smaller than the 5x3 kernel"):
+        Conv2D(2, 3, (5, 3), padding=1, rng=np.random.default_rng(0)).forward(np.ones((3, 2, 1, 6)))
+    conv.forward(np.ones((3, 2, 7, 6)))
+    with pytest.raises(bp.ShapeError, match=r"gradient dY of shape \(3, 3, 4, 3\), got \(3, 3, 4, 4\)"):
+        conv.backward(np.ones((3, 3, 4, 4)))
+
+
+def test_pooling_and_recurrent_shape_errors():
+    rnn = RNN(N_IN, N_HIDDEN, rng=np.random.default_rng(0))
+    with pytest.raises(bp.ShapeError, match=r"RNN\(3 -> 5\): expected input of shape \(N, T, 3\), "
+                                            r"got \(4, 3\)\. A batch of sequences is 3-D"):
+        rnn.forward(np.ones((4, 3)))
+    with pytest.raises(bp.ShapeError, match=r"expected input of shape \(N, T, 3\), got \(4, 6, 2\)"):
+        rnn.forward(np.ones((4, 6, 2)))
+    rnn.forward(np.ones((4, 6, 3)))
+    with pytest.raises(bp.ShapeError, match=r"gradient dH of shape \(4, 6, 5\), got \(4, 5\)"):
+        rnn.backward(np.ones((4, 5)))
+    with pytest.raises(bp.ShapeError, match=r"MaxPool2D.*expected input of shape \(N, C, H, W\), got \(4, 6\)"):
+        MaxPool2D(2).forward(np.ones((4, 6)))
+    with pytest.raises(bp.ShapeError, match=r"smaller than the 2x3 kernel"):
+        MaxPool2D((2, 3)).forward(np.ones((1, 1, 4, 2)))
+    with pytest.raises(bp.ShapeError, match=r"LastTimeStep\(\): expected input of shape \(N, T, n\)"):
+        LastTimeStep().forward(np.ones((4, 5)))
+
+
+LAYERS = {
+    "RNN": (lambda: RNN(N_IN, N_HIDDEN, rng=np.random.default_rng(0)), (4, 6, 3)),
+    "LastTimeStep": (LastTimeStep, (4, 6, 5)),
+    "Conv2D": (lambda: Conv2D(2, 3, (2, 3), rng=np.random.default_rng(0)), (3, 2, 7, 6)),
+    "MaxPool2D": (lambda: MaxPool2D(2), (3, 2, 7, 6)),
+    "Flatten": (Flatten, (3, 2, 7, 6)),
+}
+
+
+@pytest.mark.parametrize("name", LAYERS)
+def test_nan_input_is_refused_with_its_position(name):
+    make, shape = LAYERS[name]
+    X = np.ones(shape)
+    X[1, 0, 2] = np.nan
+    with pytest.raises(bp.NonFiniteError, match=r"nan at index \(1, 0, 2"):
+        make().forward(X)
+
+
+@pytest.mark.parametrize("name", LAYERS)
+def test_backward_before_forward(name):
+    make, shape = LAYERS[name]
+    with pytest.raises(bp.BackwardBeforeForwardError, match="before forward"):
+        make().backward(np.ones(shape))
+
+
+def test_construction_errors():
+    with pytest.raises(TypeError, match="default_rng"):
+        RNN(3, 5)
+    with pytest.raises(TypeError, match="default_rng"):
+        Conv2D(2, 3, 3)
+    with pytest.raises(ValueError, match="truncate must be None"):
+        RNN(3, 5, rng=np.random.default_rng(0), truncate=0)
+    with pytest.raises(ValueError, match="kernel_size must be"):
+        Conv2D(2, 3, (2, 0), rng=np.random.default_rng(0))
+    with pytest.raises(ValueError, match="stride must be"):
+        MaxPool2D(2, stride=(1, 2, 3))
+
+
+def test_reprs():
+    rng = np.random.default_rng(0)
+    assert repr(RNN(3, 5, rng=rng)) == "RNN(3 -> 5)"
+    assert repr(RNN(3, 5, rng=rng, truncate=2)) == "RNN(3 -> 5, truncate=2)"
+    assert repr(Conv2D(2, 3, (2, 3), stride=2, padding=1, rng=rng)) == (
+        "Conv2D(2 -> 3, kernel_size=(2, 3), stride=(2, 2), padding=(1, 1))")
+    assert repr(MaxPool2D(2)) == "MaxPool2D(kernel_size=(2, 2), stride=(2, 2))"
+    assert repr(Flatten()) == "Flatten()" and repr(LastTimeStep()) == "LastTimeStep()"
+
+
+def test_importing_the_new_layers_keeps_bp_numpy_only():
+    code = ("import sys, bp, bp.recurrent, bp.convolution; "
+            "heavy = [m for m in ('sympy', 'matplotlib', 'ipywidgets', 'sklearn', 'scipy', 'torch') "
+            "if m in sys.modules]; print(heavy)")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "[]"
