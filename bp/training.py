@@ -44,6 +44,13 @@ def evaluate(net, loss_fn, X, y):
     return value, (accuracy(pred, y) if isinstance(loss_fn, CrossEntropyLoss) else None)
 
 
+def _diverged(err, epoch, lr, history):
+    """The error fit() raises when a value on the way to the loss became NaN or infinite."""
+    return TrainingDiverged(
+        f"Training diverged at epoch {epoch} with learning rate {lr}: {str(err).rstrip('.')}. "
+        f"Try a smaller learning rate.", epoch=epoch, lr=lr, history=history)
+
+
 def fit(net, loss_fn, X, y, optimizer, *, epochs, batch_size=None, rng=None,
         validation=None, tol=None, patience=None):
     """Train ``net`` by gradient descent and return a :class:`History`.
@@ -102,10 +109,7 @@ def fit(net, loss_fn, X, y, optimizer, *, epochs, batch_size=None, rng=None,
                     net.backward(loss_fn.backward())
                     optimizer.step()
             except NonFiniteError as err:
-                raise TrainingDiverged(
-                    f"Training diverged at epoch {epoch} with learning rate {lr}: {str(err).rstrip('.')}. "
-                    f"Try a smaller learning rate.", epoch=epoch, lr=lr, history=history,
-                ) from err
+                raise _diverged(err, epoch, lr, history) from err
             total_loss += value * len(idx)
             if isinstance(loss_fn, CrossEntropyLoss):
                 n_correct += int(np.sum(np.argmax(pred, axis=1) == yb))
@@ -113,7 +117,13 @@ def fit(net, loss_fn, X, y, optimizer, *, epochs, batch_size=None, rng=None,
         if isinstance(loss_fn, CrossEntropyLoss):
             history.accuracy.append(n_correct / N)
         if validation is not None:
-            val_loss, val_accuracy = evaluate(net, loss_fn, *validation)
+            try:
+                with np.errstate(over="ignore", invalid="ignore"):
+                    val_loss, val_accuracy = evaluate(net, loss_fn, *validation)
+                if not np.isfinite(val_loss):
+                    raise NonFiniteError(f"the validation loss is {val_loss}")
+            except NonFiniteError as err:
+                raise _diverged(err, epoch, lr, history) from err
             history.val_loss.append(val_loss)
             if val_accuracy is not None:
                 history.val_accuracy.append(val_accuracy)

@@ -7,6 +7,7 @@ planted-bug test shows that the check is able to fail.
 """
 import subprocess
 import sys
+import warnings
 
 import numpy as np
 import pytest
@@ -338,6 +339,20 @@ def test_divergence_names_the_epoch_and_learning_rate():
     assert err.lr == 500.0 and 1 <= err.epoch <= 200
     assert err.history.epochs == err.epoch - 1
     assert all(np.isfinite(err.history.loss))
+
+
+def test_divergence_seen_first_on_the_validation_data_is_reported_the_same_way():
+    # The training loss of an epoch can still be finite when the weights it ends with
+    # already overflow on the validation data: that must be TrainingDiverged too,
+    # not a numpy warning or a NonFiniteError from inside a layer.
+    X, y = bp.datasets.regression_curve(12, np.random.default_rng(1), noise=0.3)
+    net = bp.Sequential([bp.Dense(1, 64, rng=np.random.default_rng(6), init="he"), bp.ReLU(),
+                         bp.Dense(64, 1, rng=np.random.default_rng(7), init="he")])
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # any RuntimeWarning fails the test
+        with pytest.raises(bp.TrainingDiverged, match="validation loss is inf") as info:
+            bp.fit(net, bp.MSELoss(), X, y, bp.SGD(net, 0.05), epochs=200, validation=(X, y))
+    assert info.value.epoch == len(info.value.history.loss)
 
 
 def test_stopping_rules():

@@ -30,8 +30,11 @@ def find_or_install_chromium():
     if os.geteuid() == 0 and shutil.which("apt-get"):
         print("browser test: installing Debian's chromium package with apt-get ...", flush=True)
         env = dict(os.environ, DEBIAN_FRONTEND="noninteractive")
-        subprocess.run(["apt-get", "update", "-qq"], check=False, env=env)
-        subprocess.run(["apt-get", "install", "-y", "-qq", "chromium"], check=False, env=env)
+        for command in (["apt-get", "update", "-qq"], ["apt-get", "install", "-y", "-qq", "chromium"]):
+            # apt's progress output is long; show it only if the installation fails
+            done = subprocess.run(command, env=env, capture_output=True, text=True)
+            if done.returncode != 0:
+                print(done.stdout[-3000:], done.stderr[-3000:], sep="\n")
         return shutil.which("chromium")
     return None
 
