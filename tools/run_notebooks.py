@@ -35,7 +35,26 @@ def clean(nb):
             for output in cell.outputs:
                 output.get("metadata", {}).pop("execution", None)
                 output.get("data", {}).pop(WIDGET_VIEW, None)
+            cell.outputs = merge_streams(cell.outputs)
     return nb
+
+
+def merge_streams(outputs):
+    """Join consecutive stdout (or stderr) outputs into one.
+
+    The kernel sends printed text in pieces as it arrives; on a busy machine one
+    print() can be split into two outputs on one run and not on the next. Joining
+    them (as nbconvert's coalesce_streams does) makes the saved notebook the same.
+    """
+    merged = []
+    for output in outputs:
+        previous = merged[-1] if merged else None
+        if (output.output_type == "stream" and previous is not None
+                and previous.output_type == "stream" and previous.name == output.name):
+            previous.text += output.text
+        else:
+            merged.append(output)
+    return merged
 
 
 def run(path):
