@@ -7,6 +7,7 @@
 #   make notebooks  re-execute every notebook and save its outputs (deterministic)
 #   make browser-test  after make book: move the site's kernel-free slider in headless Chromium
 #   make bench-widget  time one change of the live learning-rate widget
+#   make bench      compare bp's speed with PyTorch, scikit-learn and numpy's matmul (installs torch)
 
 PYTHON ?= python3
 VENV := .venv
@@ -14,7 +15,7 @@ PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 NOTEBOOKS := $(sort $(wildcard book/*.ipynb))
 
-.PHONY: setup test book lab notebooks browser-test bench-widget clean
+.PHONY: setup test book lab notebooks browser-test bench-widget bench clean
 
 setup: $(STAMP)
 
@@ -51,6 +52,14 @@ browser-test: $(BROWSER_STAMP)
 
 bench-widget: $(STAMP)
 	$(PY) tools/bench_widget.py
+
+BENCH_STAMP := $(VENV)/.installed-bench
+$(BENCH_STAMP): $(STAMP) tools/benchmarks/requirements.txt
+	$(PY) -m pip install --quiet -r tools/benchmarks/requirements.txt
+	@touch $(BENCH_STAMP)
+
+bench: $(BENCH_STAMP)
+	$(PY) tools/benchmarks/bench.py
 
 clean:
 	rm -rf _build .pytest_cache

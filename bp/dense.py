@@ -68,13 +68,19 @@ class Dense(Layer):
         self._cache = A_prev
         return A_prev @ self.params["W"].T + self.params["b"]
 
-    def backward(self, dZ):
-        """Given dZ = dC/dZ (N, n_out): fill grads["W"], grads["b"]; return dC/dA_prev (N, n_in)."""
+    def backward(self, dZ, input_grad=True):
+        """Given dZ = dC/dZ (N, n_out): fill grads["W"], grads["b"]; return dC/dA_prev (N, n_in).
+
+        ``input_grad=False`` skips dC/dA_prev and returns None. Training never needs it
+        for the first layer, whose input is the data (see ``Sequential.backward``).
+        """
         A_prev = self._cached()
         dZ = as_float_array(dZ, self, "gradient dZ")
         check_shape(dZ, (A_prev.shape[0], self.n_out), self, "gradient dZ")
         self.grads["W"] = dZ.T @ A_prev      # (n_out, N) @ (N, n_in) -> (n_out, n_in)
         self.grads["b"] = dZ.sum(axis=0)     # one delta per example, summed over the batch
+        if not input_grad:
+            return None
         return dZ @ self.params["W"]         # (N, n_out) @ (n_out, n_in) -> (N, n_in)
 
     def __repr__(self):

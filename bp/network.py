@@ -5,6 +5,7 @@ them last to first, each turning dC/d(its output) into dC/d(its input)
 (backpropagation). That loop is the whole algorithm: every layer only
 knows its own local derivative.
 """
+from .dense import Dense
 from .errors import as_float_array, check_finite
 from .layer import Layer
 
@@ -28,11 +29,24 @@ class Sequential:
             X = layer.forward(X)
         return X
 
-    def backward(self, dY):
-        """Backpropagation: dC/d output -> dC/d input; fills every layer's grads."""
-        for layer in reversed(self.layers):
+    def backward(self, dY, input_grad=True):
+        """Backpropagation: dC/d output -> dC/d input; fills every layer's grads.
+
+        ``input_grad=False`` (what :func:`bp.fit` uses) lets a first Dense layer skip
+        dC/d input and return None. The input is the data, which training never
+        changes, so that matrix product would be wasted work; for a wide first layer
+        it is a third of the products of a step. (PyTorch skips it too: data does not
+        have ``requires_grad``.)
+        """
+        if not self.layers:  # no layers: the output is the input
+            return dY
+        for layer in reversed(self.layers[1:]):
             dY = layer.backward(dY)
-        return dY
+        first = self.layers[0]
+        # (A subclass of Dense with its own backward, a planted mistake say, gets the plain call.)
+        if not input_grad and type(first).backward is Dense.backward:
+            return first.backward(dY, input_grad=False)
+        return first.backward(dY)
 
     @property
     def n_params(self):

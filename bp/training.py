@@ -56,7 +56,8 @@ def fit(net, loss_fn, X, y, optimizer, *, epochs, batch_size=None, rng=None,
     """Train ``net`` by gradient descent and return a :class:`History`.
 
     Each step: ``pred = net.forward(Xb)``; ``loss_fn.forward(pred, yb)``;
-    ``net.backward(loss_fn.backward())``; ``optimizer.step()``.
+    ``net.backward(loss_fn.backward(), input_grad=False)`` (the gradient with
+    respect to the data is not needed); ``optimizer.step()``.
 
     batch_size: None for full-batch gradient descent, otherwise the size of
     the mini-batches, drawn from a fresh shuffle each epoch with ``rng``
@@ -106,7 +107,7 @@ def fit(net, loss_fn, X, y, optimizer, *, epochs, batch_size=None, rng=None,
                     value = loss_fn.forward(pred, yb)
                     if not np.isfinite(value):
                         raise NonFiniteError(f"the loss is {value}")
-                    net.backward(loss_fn.backward())
+                    net.backward(loss_fn.backward(), input_grad=False)
                     optimizer.step()
             except NonFiniteError as err:
                 raise _diverged(err, epoch, lr, history) from err
