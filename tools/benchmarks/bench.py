@@ -535,6 +535,47 @@ def goal_row(key, figure, value, op, target, kind="goal", shown=None, goal=None)
             "met": bool(met)}
 
 
+README = Path(__file__).with_name("README.md")
+START, END = "<!-- the run: written by bench.py -->", "<!-- end of the run -->"
+
+
+def run_section(results):
+    """The README's section on the last run, in Markdown, from the figures just measured."""
+    info, epochs, matmul = results["machine"], results["epochs"], results["matmul"]
+    lines = [f"Measured with `make bench` on {info['date']} on this machine: {info['cpu']}, "
+             f"{info['cores']} cores, {info['platform']}; Python {info['python']}, numpy {info['numpy']} "
+             f"({info['numpy_blas']}), PyTorch {info['torch']} ({info['torch_blas']}), scikit-learn "
+             f"{info['sklearn']}; one thread each. Load average {info['load_average_start'][0]:.2f} at the "
+             f"start and {info['load_average_end'][0]:.2f} at the end; total run time "
+             f"{results['total_seconds']:.0f} s. These are the figures in `results.json`.", "",
+             "| figure | measured | goal | met |", "|---|---|---|---|"]
+    lines += [f"| {r['figure']} | {r['shown']} | {r['goal']} | {'yes' if r['met'] else 'no'} |"
+              for r in results["goals"]]
+    lines += ["", "Median epoch times behind the ratios:", "",
+              "| network | bp (`bp.fit`) | PyTorch | scikit-learn |", "|---|---|---|---|"]
+    for key, label in (("digits_32", "64-32-10, batch 32, digits"), ("digits_128", "64-128-10, batch 32, digits"),
+                       ("synthetic_784", "784-256-10, batch 128, 60000 synthetic")):
+        med = epochs[key].get("median_seconds", {})
+        cells = [f"{med[c] * 1e3:.4g} ms" if c in med else "-" for c in ("bp", "torch", "sklearn")]
+        lines.append(f"| {label} | " + " | ".join(cells) + " |")
+    if matmul:
+        lines += ["", f"On 784-256-10 bp does the epoch's {epochs['synthetic_784']['matmul_gflop_per_epoch']:.1f} "
+                      f"GFLOP of matrix products at {matmul['bp_gflops']:.1f} GFLOP/s; numpy's 1024x1024 "
+                      f"product ran at {matmul['numpy_gflops']:.1f} GFLOP/s in the same run."]
+    return "\n".join(lines)
+
+
+def update_readme(results):
+    """Replace the section between the README's markers with this run's figures."""
+    text = README.read_text()
+    if START not in text or END not in text:
+        print(f"note: {README} has no markers for the run's section; not updated")
+        return
+    before, rest = text.split(START, 1)
+    after = rest.split(END, 1)[1]
+    README.write_text(before + START + "\n" + run_section(results) + "\n" + END + after)
+
+
 def main():
     started = time.perf_counter()
     info = machine()
@@ -629,7 +670,8 @@ def main():
         print(f"{r['figure']:<{width}}  {r['shown']:>9}  {r['goal']:<20} {'yes' if r['met'] else 'NO'}")
     print(f"\n{sum(r['met'] for r in rows)} of {len(rows)} goals and aims met; total time {total:.0f} s; "
           f"load average at start {info['load_average_start'][0]:.2f}, at end {info['load_average_end'][0]:.2f}")
-    print(f"wrote {RESULTS}")
+    update_readme(results)
+    print(f"wrote {RESULTS} and the table in {README}")
 
 
 if __name__ == "__main__":
