@@ -7,6 +7,8 @@ timing metadata and widget state with fresh random ids on every run, which
 would put noise in every commit. This runner executes each notebook with
 nbclient from a fresh kernel in the notebook's own folder, does not record
 timings, and drops the per-run metadata, so only real changes show up in git.
+Cells tagged ``timing`` (they print or plot measured run times) are saved
+without outputs, for the same reason.
 """
 import sys
 import time
@@ -31,6 +33,12 @@ def clean(nb):
     for cell in nb.cells:
         cell.metadata.pop("execution", None)
         cell.metadata.pop("ExecuteTime", None)
+        if cell.cell_type == "code" and "timing" in cell.metadata.get("tags", []):
+            # Measured times differ on every run. They are not saved: the website shows
+            # the ones measured when it is built (it executes every notebook), and nbval
+            # skips these cells (they also carry the nbval-ignore-output tag).
+            cell.outputs = []
+            continue
         if cell.cell_type == "code":
             for output in cell.outputs:
                 output.get("metadata", {}).pop("execution", None)
