@@ -36,8 +36,9 @@ book: $(STAMP)
 	$(VENV)/bin/jupyter-book build .
 	@echo "The site is built: open $(CURDIR)/_build/html/index.html"
 
+# Jupyter refuses to run as root without --allow-root (containers often run as root).
 lab: $(STAMP)
-	$(VENV)/bin/jupyter lab book/
+	$(VENV)/bin/jupyter lab $(if $(filter 0,$(shell id -u)),--allow-root) book/
 
 notebooks: $(STAMP)
 	$(PY) tools/run_notebooks.py $(NOTEBOOKS)

@@ -19,6 +19,9 @@ from nbclient import NotebookClient
 
 
 WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
+# Tracebacks name files by absolute path; saved relative to the project, a notebook
+# comes out the same in every clone, wherever it lies.
+PROJECT = str(Path(__file__).resolve().parent.parent) + "/"
 
 
 def clean(nb):
@@ -41,6 +44,8 @@ def clean(nb):
             continue
         if cell.cell_type == "code":
             for output in cell.outputs:
+                if output.output_type == "error":
+                    output.traceback = [line.replace(PROJECT, "") for line in output.traceback]
                 output.get("metadata", {}).pop("execution", None)
                 output.get("data", {}).pop(WIDGET_VIEW, None)
             cell.outputs = merge_streams(cell.outputs)
