@@ -160,6 +160,28 @@ def planted(layers, loss, seed=4):
     return bp.gradcheck(net, loss, X, y)
 
 
+def test_backward_without_the_input_gradient_gives_the_same_parameter_gradients():
+    # bp.fit asks Sequential.backward(dY, input_grad=False): a first Dense layer then skips
+    # dC/dX (the data never change). Every parameter gradient must stay exactly the same.
+    rng = np.random.default_rng(11)
+    net = bp.Sequential([bp.Dense(3, 5, rng=rng), bp.Tanh(), bp.Dense(5, 2, rng=rng)])
+    X, y = rng.normal(size=(4, 3)), np.array([0, 1, 1, 0])
+    loss = bp.CrossEntropyLoss()
+    loss.forward(net.forward(X), y)
+    dX = net.backward(loss.backward())
+    full = {name: net.layers[int(name[0])].grads[name[2:]].copy() for name, _, _ in net.parameters()}
+    assert dX.shape == X.shape
+    for layer in net.layers:
+        layer.grads.clear()          # so that stale gradients cannot pass for new ones
+    assert net.backward(loss.backward(), input_grad=False) is None
+    for name, _, layer in net.parameters():
+        np.testing.assert_array_equal(layer.grads[name[2:]], full[name])
+    # A first layer that is not a plain Dense still returns its input gradient.
+    recurrent = bp.Sequential([bp.RNN(3, 4, rng=rng), bp.LastTimeStep(), bp.Dense(4, 2, rng=rng)])
+    loss.forward(recurrent.forward(rng.normal(size=(4, 6, 3))), y)
+    assert recurrent.backward(loss.backward(), input_grad=False).shape == (4, 6, 3)
+
+
 @pytest.mark.parametrize("name", ["sigma_prime_at_a", "db_mean", "dW_over_N", "relu_no_mask", "ce_no_1_over_N"])
 def test_gradcheck_catches_a_planted_mistake(name):
     rng = np.random.default_rng(5)
