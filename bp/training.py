@@ -52,7 +52,7 @@ def _diverged(err, epoch, lr, history):
 
 
 def fit(net, loss_fn, X, y, optimizer, *, epochs, batch_size=None, rng=None,
-        validation=None, tol=None, patience=None):
+        validation=None, tol=None, patience=None, drop_last=False):
     """Train ``net`` by gradient descent and return a :class:`History`.
 
     Each step: ``pred = net.forward(Xb)``; ``loss_fn.forward(pred, yb)``;
@@ -61,7 +61,10 @@ def fit(net, loss_fn, X, y, optimizer, *, epochs, batch_size=None, rng=None,
 
     batch_size: None for full-batch gradient descent, otherwise the size of
     the mini-batches, drawn from a fresh shuffle each epoch with ``rng``
-    (a ``numpy.random.Generator``, required then).
+    (a ``numpy.random.Generator``, required then). drop_last=True leaves out the
+    last mini-batch of each epoch when it is smaller than batch_size, as
+    PyTorch's ``DataLoader(drop_last=True)`` does (a batch of a few examples
+    gives a noisy step; chapter "Convolutional networks" shows one).
 
     validation: optional (X_val, y_val), evaluated after every epoch into
     ``history.val_loss`` (and ``val_accuracy``).
@@ -87,6 +90,9 @@ def fit(net, loss_fn, X, y, optimizer, *, epochs, batch_size=None, rng=None,
         raise ValueError(f"fit: epochs must be a positive integer, got {epochs!r}.")
     if patience is not None and validation is None:
         raise ValueError("fit: patience needs validation=(X_val, y_val) to watch.")
+    if drop_last and (batch_size is None or batch_size > N):
+        raise ValueError(f"fit: drop_last=True needs a batch_size of at most the {N} examples, "
+                         f"got batch_size={batch_size}.")
     if batch_size is not None and batch_size < N and not isinstance(rng, np.random.Generator):
         raise TypeError("fit: mini-batches are drawn at random; pass rng=np.random.default_rng(seed).")
 
@@ -95,8 +101,9 @@ def fit(net, loss_fn, X, y, optimizer, *, epochs, batch_size=None, rng=None,
     for epoch in range(1, int(epochs) + 1):
         order = np.arange(N) if batch_size is None or batch_size >= N else rng.permutation(N)
         step = N if batch_size is None else int(batch_size)
+        n_used = N - N % step if drop_last else N     # the examples this epoch trains on
         total_loss, n_correct = 0.0, 0
-        for start in range(0, N, step):
+        for start in range(0, n_used, step):
             idx = order[start:start + step]
             Xb, yb = X[idx], y[idx]
             try:
@@ -114,9 +121,9 @@ def fit(net, loss_fn, X, y, optimizer, *, epochs, batch_size=None, rng=None,
             total_loss += value * len(idx)
             if isinstance(loss_fn, CrossEntropyLoss):
                 n_correct += int(np.sum(np.argmax(pred, axis=1) == yb))
-        history.loss.append(total_loss / N)
+        history.loss.append(total_loss / n_used)
         if isinstance(loss_fn, CrossEntropyLoss):
-            history.accuracy.append(n_correct / N)
+            history.accuracy.append(n_correct / n_used)
         if validation is not None:
             try:
                 with np.errstate(over="ignore", invalid="ignore"):

@@ -377,6 +377,26 @@ def test_divergence_seen_first_on_the_validation_data_is_reported_the_same_way()
     assert info.value.epoch == len(info.value.history.loss)
 
 
+def test_drop_last_leaves_out_the_short_last_batch():
+    class CountingSGD(bp.SGD):
+        steps = 0
+
+        def step(self):
+            CountingSGD.steps += 1
+            super().step()
+
+    rng = np.random.default_rng(3)
+    X, y = rng.normal(size=(10, 2)), rng.integers(0, 2, size=10)
+    for drop_last, steps_per_epoch in ((False, 3), (True, 2)):   # 10 = 4 + 4 + 2
+        net = bp.Sequential([bp.Dense(2, 3, rng=rng), bp.Tanh(), bp.Dense(3, 2, rng=rng)])
+        CountingSGD.steps = 0
+        bp.fit(net, bp.CrossEntropyLoss(), X, y, CountingSGD(net, 0.1), epochs=5, batch_size=4,
+               rng=rng, drop_last=drop_last)
+        assert CountingSGD.steps == 5 * steps_per_epoch
+    with pytest.raises(ValueError, match="drop_last=True needs a batch_size"):
+        bp.fit(net, bp.CrossEntropyLoss(), X, y, bp.SGD(net, 0.1), epochs=1, drop_last=True)
+
+
 def test_stopping_rules():
     rng = np.random.default_rng(0)
     X, y = bp.datasets.xor()
