@@ -13,6 +13,7 @@ need when they are used.
 from . import datasets, init
 from .activations import ReLU, Sigmoid, Tanh, sigmoid
 from .convolution import Conv2D, Flatten, MaxPool2D
+from .curvature import hessian, sharpness
 from .dense import Dense
 from .errors import (BackwardBeforeForwardError, LabelError, NonFiniteError, ShapeError,
                      TrainingDiverged)
@@ -30,7 +31,7 @@ __all__ = [
     "Layer", "Dense", "Sigmoid", "Tanh", "ReLU", "sigmoid", "softmax",
     "RNN", "LastTimeStep", "Conv2D", "MaxPool2D", "Flatten",
     "Sequential", "MSELoss", "CrossEntropyLoss", "SGD", "fit", "evaluate", "History", "accuracy",
-    "gradcheck", "GradcheckReport", "numerical_gradient", "relative_error",
+    "gradcheck", "GradcheckReport", "numerical_gradient", "relative_error", "hessian", "sharpness",
     "ShapeError", "NonFiniteError", "LabelError", "BackwardBeforeForwardError", "TrainingDiverged",
     "datasets", "init",
 ]

@@ -46,8 +46,11 @@ def evaluate(net, loss_fn, X, y):
 
 def _diverged(err, epoch, lr, history):
     """The error fit() raises when a value on the way to the loss became NaN or infinite."""
+    # Six significant digits: a rate computed from data (say 1.05 * 2 / lambda_max)
+    # differs in its last digits from one CPU to the next.
+    rate = f"{lr:.6g}" if isinstance(lr, (int, float)) else str(lr)
     return TrainingDiverged(
-        f"Training diverged at epoch {epoch} with learning rate {lr}: {str(err).rstrip('.')}. "
+        f"Training diverged at epoch {epoch} with learning rate {rate}: {str(err).rstrip('.')}. "
         f"Try a smaller learning rate.", epoch=epoch, lr=lr, history=history)
 
 
