@@ -2,6 +2,7 @@
 # on first use (and refreshes it when requirements.txt or pyproject.toml change).
 #
 #   make test       unit tests + nbval over every notebook in book/
+#   make test-portable  nbval over every notebook under other BLAS kernels and thread counts
 #   make book       build the static site into _build/html/ (executes every notebook)
 #   make lab        open the notebooks in JupyterLab, with bp importable
 #   make notebooks  re-execute every notebook and save its outputs (deterministic)
@@ -15,7 +16,7 @@ PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 NOTEBOOKS := $(sort $(wildcard book/*.ipynb))
 
-.PHONY: setup test book lab notebooks browser-test bench-widget bench clean
+.PHONY: setup test test-portable book lab notebooks browser-test bench-widget bench clean
 
 setup: $(STAMP)
 
@@ -30,6 +31,10 @@ test: $(STAMP)
 	$(PY) -m pytest -n 2 --dist loadfile \
 	  --nbval --nbval-current-env --nbval-sanitize-with tools/nbval_sanitize.cfg \
 	  tests $(NOTEBOOKS)
+
+# The saved outputs must not depend on this CPU's rounding: see tools/test_portable.py.
+test-portable: $(STAMP)
+	$(PY) tools/test_portable.py $(NOTEBOOKS)
 
 book: $(STAMP)
 	rm -rf _build

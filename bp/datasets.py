@@ -8,6 +8,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from .extras import require
 from .init import check_rng
 
 
@@ -97,7 +98,8 @@ def digits(test_fraction=0.25, seed=0):
     training and 450 test images. scikit-learn ships the data inside its
     package; nothing is downloaded.
     """
-    from sklearn.datasets import load_digits  # heavy: imported only when digits are asked for
+    # scikit-learn is heavy and optional: imported only when digits are asked for.
+    load_digits = require("sklearn.datasets", "bp.datasets.digits").load_digits
 
     data = load_digits()
     X = data.data.astype(np.float64) / 16.0

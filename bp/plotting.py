@@ -1,6 +1,9 @@
 """Figures the book draws more than once. matplotlib is imported only here."""
-import matplotlib.pyplot as plt
 import numpy as np
+
+from .extras import require
+
+plt = require("matplotlib.pyplot", "bp.plotting")
 
 
 def draw_network(sizes, ax=None, title=None, show_labels=True):

@@ -18,7 +18,10 @@ filled with plain symbols.
 from dataclasses import dataclass
 
 import numpy as np
-import sympy as sp
+
+from .extras import require
+
+sp = require("sympy", "bp.symbolic")
 
 # --- activations and the derivatives the book derives for them --------------
 

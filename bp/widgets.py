@@ -20,18 +20,20 @@ import io
 import json
 from dataclasses import dataclass
 
-import ipywidgets as widgets
-import matplotlib.pyplot as plt
 import numpy as np
 
 from . import datasets
 from .activations import Tanh
 from .dense import Dense
 from .errors import TrainingDiverged
+from .extras import require
 from .losses import MSELoss
 from .network import Sequential
 from .optim import SGD
 from .training import fit
+
+widgets = require("ipywidgets", "bp.widgets")
+plt = require("matplotlib.pyplot", "bp.widgets")
 
 
 @dataclass

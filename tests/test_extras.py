@@ -1,0 +1,44 @@
+"""bp's optional parts say what to install when their package is missing.
+
+Each case runs in a fresh interpreter in which the package is made unimportable
+(``sys.modules[name] = None`` makes ``import name`` raise ImportError).
+"""
+import re
+import subprocess
+import sys
+import tomllib
+from pathlib import Path
+
+import pytest
+
+CASES = [
+    ("sympy", "import bp.symbolic"),
+    ("matplotlib", "import bp.plotting"),
+    ("ipywidgets", "import bp.widgets"),
+    ("sklearn", "import bp; bp.datasets.digits()"),
+]
+
+
+@pytest.mark.parametrize("missing, code", CASES)
+def test_a_missing_extra_names_the_install_command(missing, code):
+    program = f"import sys; sys.modules[{missing!r}] = None\n{code}"
+    result = subprocess.run([sys.executable, "-c", program], capture_output=True, text=True)
+    assert result.returncode != 0
+    last_line = result.stderr.strip().splitlines()[-1]
+    assert last_line.startswith("ImportError: bp.")
+    assert 'pip install -e ".[book]"' in last_line
+    pip_name = "scikit-learn" if missing == "sklearn" else missing
+    assert f"pip install {pip_name}`" in last_line
+
+
+def test_the_book_extra_lists_every_package_bp_requires():
+    project = Path(__file__).resolve().parent.parent
+    extra = tomllib.loads((project / "pyproject.toml").read_text())["project"]["optional-dependencies"]["book"]
+    listed = {re.split(r"[<>=!~ ]", requirement)[0] for requirement in extra}
+    required = set()
+    for module in (project / "bp").glob("*.py"):
+        for name in re.findall(r'require\("([\w.]+)"', module.read_text()):
+            top = name.split(".")[0]
+            required.add("scikit-learn" if top == "sklearn" else top)
+    assert required == {"sympy", "matplotlib", "ipywidgets", "scikit-learn"}
+    assert required <= listed
