@@ -80,9 +80,21 @@ def check_page(browser, page_path):
     page.close()
 
 
+def check_tracebacks_name_project_files():
+    """The site's tracebacks (cells that raise on purpose) show "bp/dense.py", not the
+    build folder's absolute path (tools/site_tracebacks.py)."""
+    project = str(Path.cwd().resolve()) + "/"
+    leaking = [str(p) for p in SITE.rglob("*.html") if project in p.read_text(encoding="utf-8")]
+    assert not leaking, f"pages that show the build folder {project}: {leaking}"
+    chapter = SITE / "book" / "04_forward_propagation.html"
+    assert "bp/dense.py" in chapter.read_text(encoding="utf-8"), f"{chapter} has no traceback through bp/dense.py"
+    print(f"browser test: no page shows the build folder's path; {chapter.name} names bp/dense.py")
+
+
 def main():
     if not SITE.is_dir():
         sys.exit("browser test: no built site in _build/html; run `make book` first.")
+    check_tracebacks_name_project_files()
     pages = pages_with_sliders()
     if not pages:
         sys.exit("browser test: no page of the built site has a precomputed learning-rate slider.")
