@@ -8,13 +8,20 @@ would put noise in every commit. This runner executes each notebook with
 nbclient from a fresh kernel in the notebook's own folder, does not record
 timings, and drops the per-run metadata, so only real changes show up in git.
 Cells tagged ``timing`` (they print or plot measured run times) are saved
-without outputs, for the same reason.
+without outputs, for the same reason. A figure whose new rendering differs from
+the saved one only by anti-aliasing noise (a few pixels, by a level or two) keeps
+its saved bytes: another CPU rounds the last digits of the plotted numbers
+differently, and that can flip a pixel's shade without changing the figure.
 """
+import base64
+import io
 import sys
 import time
 from pathlib import Path
 
+import matplotlib.image
 import nbformat
+import numpy as np
 from nbclient import NotebookClient
 
 
@@ -70,14 +77,39 @@ def merge_streams(outputs):
     return merged
 
 
+def same_picture(old_png, new_png, max_pixels=0.001, max_step=2 / 255):
+    """True if two base64 PNGs differ in at most 0.1% of their pixels, each by at most
+    two shades out of 255: rounding noise in anti-aliasing, not a change of the figure."""
+    old, new = (matplotlib.image.imread(io.BytesIO(base64.b64decode(png))) for png in (old_png, new_png))
+    if old.shape != new.shape:
+        return False
+    changed = np.abs(old - new).max(axis=-1)
+    return changed.max() <= max_step + 1e-6 and np.mean(changed > 0) <= max_pixels
+
+
+def keep_unchanged_figures(saved, fresh):
+    """Put the saved PNG back where a cell's code is unchanged and its new PNG is the same picture."""
+    for old_cell, new_cell in zip(saved.cells, fresh.cells):
+        if new_cell.cell_type != "code" or old_cell.get("source") != new_cell.source:
+            continue
+        for old_out, new_out in zip(old_cell.get("outputs", []), new_cell.outputs):
+            old_png = old_out.get("data", {}).get("image/png")
+            new_png = new_out.get("data", {}).get("image/png")
+            if old_png and new_png and old_png != new_png and same_picture(old_png, new_png):
+                new_out["data"]["image/png"] = old_png
+
+
 def run(path):
     path = Path(path)
+    saved = nbformat.read(path, as_version=4)
     nb = nbformat.read(path, as_version=4)
     start = time.perf_counter()
     NotebookClient(nb, kernel_name="python3", timeout=600, record_timing=False,
                    resources={"metadata": {"path": str(path.parent)}}).execute()
     seconds = time.perf_counter() - start
-    nbformat.write(clean(nb), path)
+    nb = clean(nb)
+    keep_unchanged_figures(saved, nb)
+    nbformat.write(nb, path)
     print(f"{path}: executed in {seconds:.1f} s")
 
 
