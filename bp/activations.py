@@ -43,7 +43,7 @@ class Sigmoid(Layer):
         self._cache = A
         return A
 
-    def backward(self, dA):
+    def backward(self, dA, input_grad=True):
         """dC/dz = dC/da (.) sigma'(z), with sigma'(z) = a (1 - a)."""
         A = self._cached()
         dA = _check_grad(self, dA, A.shape)
@@ -59,7 +59,7 @@ class Tanh(Layer):
         self._cache = A
         return A
 
-    def backward(self, dA):
+    def backward(self, dA, input_grad=True):
         """dC/dz = dC/da (.) tanh'(z), with tanh'(z) = 1 - tanh(z)^2 = 1 - a^2."""
         A = self._cached()
         dA = _check_grad(self, dA, A.shape)
@@ -80,7 +80,7 @@ class ReLU(Layer):
         self._cache = mask
         return Z * mask
 
-    def backward(self, dA):
+    def backward(self, dA, input_grad=True):
         """dC/dz = dC/da (.) 1[z > 0]."""
         mask = self._cached()
         dA = _check_grad(self, dA, mask.shape)

@@ -22,17 +22,36 @@ Backward, with dY = dC/dY of shape (N, C_out, H_out, W_out):
 import numpy as np
 from numpy.lib.stride_tricks import sliding_window_view
 
-from .errors import ShapeError, as_float_array, check_finite, check_shape
-from .init import check_rng
+from .errors import ShapeError, as_float_array, check_finite, check_rng, check_shape
 from .layer import Layer
 
 
 def _pair(value, name, who, minimum):
     """Accept an int or a pair of ints (height, width), like PyTorch; return a pair."""
-    pair = (value, value) if np.isscalar(value) else tuple(value)
-    if len(pair) != 2 or any(isinstance(v, bool) or int(v) != v or v < minimum for v in pair):
+    pair = (value, value) if isinstance(value, (int, np.integer)) else value
+    if (not isinstance(pair, (tuple, list)) or len(pair) != 2
+            or any(isinstance(v, bool) or not isinstance(v, (int, np.integer)) or v < minimum
+                   for v in pair)):
         raise ValueError(f"{who}: {name} must be an int >= {minimum} or a pair of them, got {value!r}.")
     return int(pair[0]), int(pair[1])
+
+
+def _padding(padding, kernel_size, stride, who):
+    """An int or pair, or PyTorch's names: "valid" (no padding) and "same" (output the
+    size of the input: stride 1, kernel_size // 2 on each side of an odd kernel)."""
+    if padding == "valid":
+        return 0, 0
+    if padding == "same":
+        if stride != (1, 1):
+            raise ValueError(f"{who}: padding='same' needs stride 1 (as in PyTorch), got stride {stride}.")
+        if kernel_size[0] % 2 == 0 or kernel_size[1] % 2 == 0:
+            raise ValueError(f"{who}: padding='same' needs an odd kernel size, so that the same "
+                             f"number of zeros goes on each side; got {kernel_size}.")
+        return kernel_size[0] // 2, kernel_size[1] // 2
+    if isinstance(padding, str):
+        raise ValueError(f"{who}: padding must be an int >= 0, a pair of them, 'same' or 'valid', "
+                         f"got {padding!r}.")
+    return _pair(padding, "padding", who, 0)
 
 
 def _patches(X, kernel, stride):
@@ -93,7 +112,8 @@ class Conv2D(Layer):
         Channels of the input and of the output (number of kernels).
     kernel_size : int or (kh, kw)
     stride : int or (sh, sw), default 1
-    padding : int or (ph, pw), default 0 -- zeros added on every side.
+    padding : int or (ph, pw), default 0 -- zeros added on every side; or "valid"
+        (no padding) or "same" (stride 1 and an odd kernel: output as large as input).
     rng : numpy.random.Generator
         As in PyTorch, W and b start uniform in +-1/sqrt(c_in * kh * kw).
 
@@ -112,7 +132,7 @@ class Conv2D(Layer):
         self.c_in, self.c_out = int(c_in), int(c_out)
         self.kernel_size = _pair(kernel_size, "kernel_size", "Conv2D", 1)
         self.stride = _pair(stride, "stride", "Conv2D", 1)
-        self.padding = _pair(padding, "padding", "Conv2D", 0)
+        self.padding = _padding(padding, self.kernel_size, self.stride, "Conv2D")
         kh, kw = self.kernel_size
         bound = 1.0 / np.sqrt(self.c_in * kh * kw)  # fan_in = c_in * kh * kw, as torch.nn.Conv2d
         self.params = {
@@ -135,8 +155,10 @@ class Conv2D(Layer):
         self._cache = (X.shape, patches)
         return Y
 
-    def backward(self, dY):
-        """dY: (N, c_out, H_out, W_out) -> dC/dX: (N, c_in, H, W); fills grads "W" and "b"."""
+    def backward(self, dY, input_grad=True):
+        """dY: (N, c_out, H_out, W_out) -> dC/dX: (N, c_in, H, W); fills grads "W" and "b".
+
+        ``input_grad=False`` skips dC/dX (the first layer's input is the data)."""
         X_shape, patches = self._cached()
         N, _, H_out, W_out = patches.shape[:4]
         dY = as_float_array(dY, self, "gradient dY")
@@ -145,6 +167,8 @@ class Conv2D(Layer):
         # Every output position used b[o] once, and W[o, c, p, q] times its own input value.
         self.grads["b"] = dY.sum(axis=(0, 2, 3))
         self.grads["W"] = np.einsum("noij,ncijpq->ocpq", dY, patches, optimize=True)
+        if not input_grad:
+            return None
         return self._input_gradient(dY, X_shape)
 
     def _input_gradient(self, dY, X_shape):
@@ -214,7 +238,7 @@ class MaxPool2D(Layer):
         self._cache = (X.shape, winner)
         return Y
 
-    def backward(self, dY):
+    def backward(self, dY, input_grad=True):
         """dY: (N, C, H_out, W_out) -> dC/dX: (N, C, H, W), nonzero only at each window's maximum."""
         X_shape, winner = self._cached()
         dY = as_float_array(dY, self, "gradient dY")
@@ -250,9 +274,9 @@ class Flatten(Layer):
             raise ShapeError(f"{self}: expected input of shape (N, ...) with at least 2 axes, got {X.shape}.")
         check_finite(X, self)
         self._cache = X.shape
-        return X.reshape(X.shape[0], -1)  # row-major (C, then H, then W), as torch.flatten
+        return X.reshape(X.shape[0], int(np.prod(X.shape[1:])))  # row-major (C, then H, then W), as torch.flatten
 
-    def backward(self, dY):
+    def backward(self, dY, input_grad=True):
         shape = self._cached()
         dY = as_float_array(dY, self, "gradient dY")
         check_shape(dY, (shape[0], int(np.prod(shape[1:]))), self, "gradient dY")

@@ -22,8 +22,7 @@ def flat_gradient(net, loss_fn, X, y):
     in the order of ``net.parameters()``."""
     loss_fn.forward(net.forward(X), y)
     net.backward(loss_fn.backward())
-    return np.concatenate([layer.grads[name.split(".", 1)[1]].ravel()
-                           for name, _, layer in net.parameters()])
+    return np.concatenate([layer.grads[key].ravel() for _, _, layer, key in net.named_parameters()])
 
 
 def hessian(net, loss_fn, X, y, h=1e-5):

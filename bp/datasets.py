@@ -9,7 +9,20 @@ from dataclasses import dataclass
 import numpy as np
 
 from .extras import require
-from .init import check_rng
+from .errors import check_positive_int, check_rng
+
+MAX_POINTS = 10_000_000   # a generated data set larger than this is almost surely a slip
+
+
+def _check_size_and_noise(n, noise, who, what="n_per_class"):
+    n = check_positive_int(n, who, what)
+    if n > MAX_POINTS:
+        raise ValueError(f"{who}: {what}={n:,} asks for more points than this book's data sets "
+                         f"need; at most {MAX_POINTS:,}.")
+    if not (isinstance(noise, (int, float, np.integer, np.floating)) and np.isfinite(noise)
+            and noise >= 0):
+        raise ValueError(f"{who}: noise must be a number >= 0 (a standard deviation), got {noise!r}.")
+    return n
 
 
 def xor():
@@ -30,6 +43,7 @@ def two_spirals(n_per_class, rng, noise=0.2, turns=1.5):
     rotated by 180 degrees. ``noise`` is the standard deviation of added Gaussian noise.
     """
     check_rng(rng, "two_spirals")
+    n_per_class = _check_size_and_noise(n_per_class, noise, "two_spirals")
     t = np.sqrt(rng.uniform(0.05, 1.0, size=n_per_class))  # denser near the centre
     angle = 2 * np.pi * turns * t
     arm = np.column_stack([t * np.cos(angle), t * np.sin(angle)]) * 3.0
@@ -41,6 +55,7 @@ def two_spirals(n_per_class, rng, noise=0.2, turns=1.5):
 def moons(n_per_class, rng, noise=0.1):
     """Two interleaving half circles: X (2n, 2), y (2n,) in {0, 1}."""
     check_rng(rng, "moons")
+    n_per_class = _check_size_and_noise(n_per_class, noise, "moons")
     angle = rng.uniform(0.0, np.pi, size=n_per_class)
     upper = np.column_stack([np.cos(angle), np.sin(angle)])
     lower = np.column_stack([1.0 - np.cos(angle), 0.5 - np.sin(angle)])
@@ -52,6 +67,7 @@ def moons(n_per_class, rng, noise=0.1):
 def regression_curve(n, rng, noise=0.1):
     """A 1-D regression task: x (n, 1) uniform in [-3, 3], y (n, 1) = sin(2x) + 0.3 x + noise."""
     check_rng(rng, "regression_curve")
+    n = _check_size_and_noise(n, noise, "regression_curve", "n")
     x = np.sort(rng.uniform(-3.0, 3.0, size=n))
     y = target_curve(x) + rng.normal(0.0, noise, size=n)
     return x[:, None], y[:, None]
@@ -87,6 +103,10 @@ def stratified_split(X, y, test_fraction, rng):
         members = np.flatnonzero(y == label)
         n_test = int(round(test_fraction * len(members)))
         is_test[rng.choice(members, size=n_test, replace=False)] = True
+    if is_test.all() or not is_test.any():
+        empty = "training" if is_test.all() else "test"
+        raise ValueError(f"stratified_split: test_fraction={test_fraction} leaves no {empty} "
+                         f"examples; choose a fraction that keeps some in both sets.")
     return Split(X[~is_test], y[~is_test], X[is_test], y[is_test])
 
 

@@ -37,6 +37,14 @@ class TrainingDiverged(RuntimeError):
         self.lr = lr
         self.history = history
 
+    def __reduce__(self):
+        # Exceptions pickle their positional args only; these attributes are keywords.
+        return _rebuild_training_diverged, (str(self), self.epoch, self.lr, self.history)
+
+
+def _rebuild_training_diverged(message, epoch, lr, history):
+    return TrainingDiverged(message, epoch=epoch, lr=lr, history=history)
+
 
 def as_float_array(X, who, what="input"):
     """Return X as a floating-point numpy array, or raise a clear error.
@@ -78,3 +86,52 @@ def check_shape(X, expected, who, what="input"):
     if X.ndim == len(expected) - 1 and len(expected) == 2:
         hint = " A single example needs a batch axis: use x.reshape(1, -1)."
     raise ShapeError(f"{who}: expected {what} of shape {shown}, got {X.shape}.{hint}")
+
+
+def check_rng(rng, who):
+    """Random initializers need an explicit Generator, so that runs repeat exactly."""
+    if not isinstance(rng, np.random.Generator):
+        raise TypeError(
+            f"{who}: pass rng=np.random.default_rng(seed) so the initial weights are "
+            f"reproducible (got rng={rng!r})."
+        )
+
+
+def check_labels(labels, n_examples, n_classes, who):
+    """Return labels as an int array of shape (N,), or raise a LabelError that says why."""
+    labels = np.asarray(labels)
+    if labels.ndim == 2 and labels.shape == (n_examples, 1):
+        raise LabelError(f"{who}: expected labels of shape ({n_examples},), one class index per "
+                         f"example, got {labels.shape}. Use y.ravel().")
+    if not (np.issubdtype(labels.dtype, np.integer)):
+        raise LabelError(f"{who}: labels must be integers (class indices), got dtype {labels.dtype}. "
+                         f"Use y.astype(int).")
+    if labels.shape != (n_examples,):
+        raise LabelError(f"{who}: expected labels of shape ({n_examples},), one class index per "
+                         f"example, got {labels.shape}.")
+    if labels.size and (labels.min() < 0 or labels.max() >= n_classes):
+        bad = labels[(labels < 0) | (labels >= n_classes)][0]
+        raise LabelError(f"{who}: label {bad} is out of range; with {n_classes} logits per example "
+                         f"labels must be in [0, {n_classes - 1}].")
+    return labels
+
+
+def check_positive_int(value, who, what, allow_none=False):
+    """Return ``value`` as an int if it is a positive integer (None too, with allow_none)."""
+    if value is None and allow_none:
+        return None
+    if isinstance(value, (bool, np.bool_)) or not isinstance(value, (int, np.integer)) or value < 1:
+        expected = "None or a positive integer" if allow_none else "a positive integer"
+        raise ValueError(f"{who}: {what} must be {expected}, got {value!r}.")
+    return int(value)
+
+
+def check_positive_number(value, who, what, allow_none=False):
+    """Return ``value`` as a float if it is a positive finite real number (None too, with allow_none)."""
+    if value is None and allow_none:
+        return None
+    if (isinstance(value, (bool, np.bool_)) or not isinstance(value, (int, float, np.integer, np.floating))
+            or not np.isfinite(value) or value <= 0):
+        expected = "None or a positive number" if allow_none else "a positive finite number"
+        raise ValueError(f"{who}: {what} must be {expected}, got {value!r}.")
+    return float(value)

@@ -16,12 +16,21 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from .errors import ShapeError, check_positive_number
+
 TINY = 1e-30
 
 
 def relative_error(a, b):
-    """max|a - b| / max(max(|a| + |b|), tiny) over all entries."""
+    """max|a - b| / max(max(|a| + |b|), tiny) over all entries; NaN if either holds NaN.
+
+    a and b must have the same shape (broadcasting would compare the wrong entries)."""
     a, b = np.asarray(a, dtype=np.float64), np.asarray(b, dtype=np.float64)
+    if a.shape != b.shape:
+        raise ShapeError(f"relative_error: the two arrays must have the same shape, got {a.shape} "
+                         f"and {b.shape}.")
+    if np.isnan(a).any() or np.isnan(b).any():
+        return float("nan")
     return float(np.max(np.abs(a - b)) / max(float(np.max(np.abs(a) + np.abs(b))), TINY))
 
 
@@ -67,8 +76,16 @@ class GradcheckReport:
 def numerical_gradient(f, x, eps=1e-6):
     """Centred finite-difference gradient of the scalar function f() w.r.t. array x, in place.
 
-    x is perturbed entry by entry and restored exactly afterwards.
+    x is perturbed entry by entry and restored exactly afterwards, so it must be the
+    float64 array that f() reads: in an integer array x + eps rounds back to x, and in
+    float32 the difference is mostly rounding.
     """
+    if not isinstance(x, np.ndarray) or x.dtype != np.float64:
+        kind = x.dtype if isinstance(x, np.ndarray) else type(x).__name__
+        raise TypeError(f"numerical_gradient: x must be a float64 numpy array that f() reads "
+                        f"(it is perturbed in place), got {kind}. Use x = x.astype(np.float64) "
+                        f"and have f read that array.")
+    eps = check_positive_number(eps, "numerical_gradient", "eps")
     grad = np.zeros_like(x, dtype=np.float64)
     for i in np.ndindex(x.shape):
         original = x[i]
@@ -90,6 +107,7 @@ def gradcheck(net, loss_fn, X, y, eps=1e-6, check_input=True, tol=1e-6):
     Returns a :class:`GradcheckReport` whose tolerance is ``tol``; call
     ``.assert_ok()`` on it.
     """
+    eps = check_positive_number(eps, "gradcheck", "eps")
     X = np.array(X, dtype=np.float64)  # a copy: the input is perturbed in place
     for name, param, _ in net.parameters():
         if param.dtype != np.float64:
@@ -101,7 +119,7 @@ def gradcheck(net, loss_fn, X, y, eps=1e-6, check_input=True, tol=1e-6):
 
     cost()
     d_input = net.backward(loss_fn.backward())
-    analytic = {name: layer.grads[name.split(".", 1)[1]].copy() for name, _, layer in net.parameters()}
+    analytic = {name: layer.grads[key].copy() for name, _, layer, key in net.named_parameters()}
 
     errors = {}
     for name, param, _ in net.parameters():

@@ -7,14 +7,7 @@ scale matters and why all-equal weights never break symmetry.
 """
 import numpy as np
 
-
-def check_rng(rng, who):
-    """Random initializers need an explicit Generator, so that runs repeat exactly."""
-    if not isinstance(rng, np.random.Generator):
-        raise TypeError(
-            f"{who}: pass rng=np.random.default_rng(seed) so the initial weights are "
-            f"reproducible (got rng={rng!r})."
-        )
+from .errors import check_rng
 
 
 def zeros(n_out, n_in, rng=None):

@@ -10,6 +10,10 @@ Gradients are *assigned*, not accumulated: calling ``backward`` twice after
 one ``forward`` gives the same gradients both times. (PyTorch accumulates
 into ``.grad`` and needs ``zero_grad()``; for a textbook the simpler rule
 is clearer.)
+
+``backward(dY, input_grad=False)`` may skip dC/d input and return None: the
+first layer of a network being trained gets the data as input, and nothing
+needs the data's gradient (``Sequential.backward`` asks for that).
 """
 from .errors import BackwardBeforeForwardError
 
@@ -25,7 +29,7 @@ class Layer:
     def forward(self, X):  # pragma: no cover - every layer overrides it
         raise NotImplementedError
 
-    def backward(self, dY):  # pragma: no cover - every layer overrides it
+    def backward(self, dY, input_grad=True):  # pragma: no cover - every layer overrides it
         raise NotImplementedError
 
     def _cached(self):
@@ -36,6 +40,12 @@ class Layer:
                 f"first; backward needs the values it stores."
             )
         return self._cache
+
+    def __getstate__(self):
+        # Pickling saves the parameters, not the values of the last forward pass.
+        state = self.__dict__.copy()
+        state["_cache"] = None
+        return state
 
     @property
     def n_params(self):

@@ -6,18 +6,37 @@ Both are means over the batch, C = (1/N) sum_x C_x, as PyTorch's
 
 Usage: ``value = loss.forward(pred, target)`` returns a float;
 ``loss.backward()`` returns dC/d pred with the shape of ``pred``.
+``loss.value(pred, target)`` returns the same float and keeps nothing, so a
+backward still pending is not disturbed (``bp.evaluate`` uses it).
 """
 import numpy as np
 
-from .errors import (BackwardBeforeForwardError, LabelError, ShapeError, as_float_array,
-                     check_finite, check_shape)
+from .errors import (BackwardBeforeForwardError, ShapeError, as_float_array, check_finite,
+                     check_labels, check_shape)
 
 
 class Loss:
-    """Shared bookkeeping: backward() needs what forward() stored."""
+    """Shared bookkeeping: backward() needs what forward() stored.
+
+    Each loss defines ``_compute(pred, target) -> (value, what backward needs)``.
+    """
 
     def __init__(self):
         self._cache = None
+
+    def forward(self, pred, target):
+        """The mean cost of the batch; keeps what backward() needs."""
+        value, self._cache = self._compute(pred, target)
+        return value
+
+    def value(self, pred, target):
+        """The mean cost of the batch, keeping nothing (a pending backward is not disturbed)."""
+        return self._compute(pred, target)[0]
+
+    def __getstate__(self):
+        state = self.__dict__.copy()
+        state["_cache"] = None      # not saved with the loss: the values of one batch
+        return state
 
     def _cached(self):
         if self._cache is None:
@@ -40,7 +59,7 @@ class MSELoss(Loss):
     pred and target: (N, n_out), the same shape.
     """
 
-    def forward(self, pred, target):
+    def _compute(self, pred, target):
         pred = as_float_array(pred, "MSELoss", "prediction")
         target = as_float_array(target, "MSELoss", "target")
         if pred.shape != target.shape:
@@ -51,8 +70,7 @@ class MSELoss(Loss):
         check_finite(pred, "MSELoss", "prediction")
         check_finite(target, "MSELoss", "target")
         diff = pred - target
-        self._cache = diff
-        return float(np.mean(diff * diff))
+        return float(np.mean(diff * diff)), diff
 
     def backward(self):
         diff = self._cached()
@@ -66,6 +84,10 @@ def softmax(Z):
     keeps exp() from overflowing (logits of 1000 are fine).
     """
     Z = np.asarray(Z, dtype=np.float64)
+    if Z.ndim != 2:
+        hint = " For one example use softmax(z.reshape(1, -1))." if Z.ndim == 1 else ""
+        raise ShapeError(f"softmax: expected logits of shape (N, K), one row per example, "
+                         f"got {Z.shape}.{hint}")
     E = np.exp(Z - Z.max(axis=1, keepdims=True))
     return E / E.sum(axis=1, keepdims=True)
 
@@ -81,7 +103,7 @@ class CrossEntropyLoss(Loss):
     producing raw scores (logits); use :func:`bp.softmax` for probabilities.
     """
 
-    def forward(self, logits, labels):
+    def _compute(self, logits, labels):
         logits = as_float_array(logits, "CrossEntropyLoss", "logits")
         check_shape(logits, (None, None), "CrossEntropyLoss", "logits")
         check_finite(logits, "CrossEntropyLoss", "logits")
@@ -91,8 +113,7 @@ class CrossEntropyLoss(Loss):
         shifted = logits - logits.max(axis=1, keepdims=True)
         log_norm = np.log(np.exp(shifted).sum(axis=1))
         value = float(np.mean(log_norm - shifted[np.arange(N), labels]))
-        self._cache = (shifted, log_norm, labels)
-        return value
+        return value, (shifted, log_norm, labels)
 
     def backward(self):
         shifted, log_norm, labels = self._cached()
@@ -101,18 +122,3 @@ class CrossEntropyLoss(Loss):
         dZ[np.arange(N), labels] -= 1.0               # p - onehot(y)
         return dZ / N
 
-
-def check_labels(labels, n_examples, n_classes, who):
-    """Return labels as an int array of shape (N,), or raise a LabelError that says why."""
-    labels = np.asarray(labels)
-    if not (np.issubdtype(labels.dtype, np.integer)):
-        raise LabelError(f"{who}: labels must be integers (class indices), got dtype {labels.dtype}. "
-                         f"Use y.astype(int).")
-    if labels.shape != (n_examples,):
-        raise LabelError(f"{who}: expected labels of shape ({n_examples},), one class index per "
-                         f"example, got {labels.shape}.")
-    if labels.size and (labels.min() < 0 or labels.max() >= n_classes):
-        bad = labels[(labels < 0) | (labels >= n_classes)][0]
-        raise LabelError(f"{who}: label {bad} is out of range; with {n_classes} logits per example "
-                         f"labels must be in [0, {n_classes - 1}].")
-    return labels

@@ -2,7 +2,7 @@
 
 Derived and explored in "Updating the weights".
 """
-import math
+from .errors import check_positive_number
 
 
 class SGD:
@@ -10,23 +10,33 @@ class SGD:
 
     ``step()`` uses the gradients left by the last ``net.backward``; it
     updates the arrays in place, so layers keep the same parameter objects.
+    ``lr`` may be changed between steps (a schedule); it must stay positive.
     """
 
     def __init__(self, net, lr):
-        if not (isinstance(lr, (int, float)) and math.isfinite(lr) and lr > 0):
-            raise ValueError(f"SGD: the learning rate must be a positive finite number, got {lr!r}.")
+        if not hasattr(net, "named_parameters") or not hasattr(net, "layers"):
+            raise TypeError(f"SGD: expected the network itself, a bp.Sequential, got "
+                            f"{type(net).__name__}. Write bp.SGD(net, lr).")
         self.net = net
-        self.lr = float(lr)
+        self.lr = lr
+
+    @property
+    def lr(self):
+        """The learning rate eta."""
+        return self._lr
+
+    @lr.setter
+    def lr(self, value):
+        self._lr = check_positive_number(value, "SGD", "the learning rate")
 
     def step(self):
-        for layer in self.net.layers:
-            for key, param in layer.params.items():
-                if key not in layer.grads:
-                    raise RuntimeError(
-                        f"SGD.step(): {layer!r} has no gradient for {key!r}. Call "
-                        f"net.backward(loss.backward()) after the forward pass, before step()."
-                    )
-                param -= self.lr * layer.grads[key]
+        for _, param, layer, key in self.net.named_parameters():
+            if key not in layer.grads:
+                raise RuntimeError(
+                    f"SGD.step(): {layer!r} has no gradient for {key!r}. Call "
+                    f"net.backward(loss.backward()) after the forward pass, before step()."
+                )
+            param -= self.lr * layer.grads[key]
 
     def __repr__(self):
         return f"SGD(lr={self.lr:g})"

@@ -30,8 +30,7 @@ W_hh (n_hidden, n_hidden), b (n_hidden,).
 """
 import numpy as np
 
-from .errors import ShapeError, as_float_array, check_finite, check_shape
-from .init import check_rng
+from .errors import ShapeError, as_float_array, check_finite, check_rng, check_shape
 from .layer import Layer
 
 
@@ -105,7 +104,7 @@ class RNN(Layer):
         self._cache = (X, H, H_prev)
         return H
 
-    def backward(self, dH):
+    def backward(self, dH, input_grad=True):
         """Backpropagation through time.
 
         dH: (N, T, n_hidden), dC/dh_t for every step (the direct part only).
@@ -124,6 +123,8 @@ class RNN(Layer):
         self.grads["W_xh"] = np.einsum("nth,nti->hi", dZ, X)       # dC/dW_xh = sum_t dz_t x_t^T
         self.grads["W_hh"] = np.einsum("nth,ntj->hj", dZ, H_prev)  # dC/dW_hh = sum_t dz_t h_{t-1}^T
         self.grads["b"] = dZ.sum(axis=(0, 1))                      # dC/db    = sum_t dz_t
+        if not input_grad:
+            return None
         return dZ @ W_xh                                           # dC/dx_t  = W_xh^T dz_t
 
     def _dZ_full(self, dH, H):
@@ -177,7 +178,7 @@ class LastTimeStep(Layer):
         self._cache = H.shape
         return H[:, -1]
 
-    def backward(self, dY):
+    def backward(self, dY, input_grad=True):
         """dY: (N, n) -> dC/dH: (N, T, n), zero except at the last step."""
         shape = self._cached()
         dY = as_float_array(dY, self, "gradient dY")

@@ -199,6 +199,9 @@ class SymbolicNetwork:
             K = self.sizes[L]
             if self.labels is None:
                 self.labels = tuple(i % K for i in range(N))
+            if not all(isinstance(y, (int, np.integer)) and not isinstance(y, bool) for y in self.labels):
+                raise ValueError(f"SymbolicNetwork: labels must be integers (class indices), "
+                                 f"got {self.labels}.")
             self.labels = tuple(int(y) for y in self.labels)
             if len(self.labels) != N or not all(0 <= y < K for y in self.labels):
                 raise ValueError(f"SymbolicNetwork: need {N} labels in [0, {K - 1}], got {self.labels}.")

@@ -6,8 +6,10 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from .errors import NonFiniteError, ShapeError, TrainingDiverged, as_float_array, check_finite
-from .losses import CrossEntropyLoss, check_labels
+from .errors import (NonFiniteError, ShapeError, TrainingDiverged, as_float_array,
+                     check_finite, check_labels, check_positive_int, check_positive_number,
+                     check_shape)
+from .losses import CrossEntropyLoss
 
 
 @dataclass
@@ -32,16 +34,60 @@ class History:
 
 
 def accuracy(logits, labels):
-    """Fraction of rows whose largest logit is at the true label."""
-    return float(np.mean(np.argmax(logits, axis=1) == np.asarray(labels)))
+    """Fraction of rows whose largest logit is at the true label.
+
+    logits: (N, K) finite numbers; labels: (N,) integers in [0, K).
+    """
+    logits = as_float_array(logits, "accuracy", "logits")
+    check_shape(logits, (None, None), "accuracy", "logits")
+    check_finite(logits, "accuracy", "logits")
+    labels = check_labels(labels, logits.shape[0], logits.shape[1], "accuracy")
+    return float(np.mean(np.argmax(logits, axis=1) == labels))
 
 
 def evaluate(net, loss_fn, X, y):
     """(loss, accuracy) of ``net`` on (X, y) without training; accuracy is None unless
-    the loss is :class:`CrossEntropyLoss`."""
-    pred = net.forward(X)
-    value = loss_fn.forward(pred, y)
-    return value, (accuracy(pred, y) if isinstance(loss_fn, CrossEntropyLoss) else None)
+    the loss is :class:`CrossEntropyLoss`.
+
+    Nothing is stored for backward (``net.predict``, ``loss_fn.value``), so it can run
+    between a loss and its backward, to log a validation loss say.
+    """
+    pred = net.predict(X)
+    value = loss_fn.value(pred, y)
+    return value, (accuracy(pred, y) if _is_classification(loss_fn) else None)
+
+
+def _is_classification(loss_fn):
+    return isinstance(loss_fn, CrossEntropyLoss)
+
+
+def _checked_data(X, y, loss_fn, who, X_name="X", y_name="y"):
+    """X as floats with finite values; y as labels (classification) or finite floats."""
+    X = as_float_array(X, who, X_name)
+    check_finite(X, who, X_name)
+    N = X.shape[0] if X.ndim else 0
+    if _is_classification(loss_fn):
+        return X, check_labels(y, N, np.inf, f"{who}: {y_name}")
+    y = as_float_array(y, who, y_name)
+    if y.ndim == 0 or y.shape[0] != N:
+        raise ShapeError(f"{who}: {X_name} has {N} examples but {y_name} has shape {y.shape}.")
+    check_finite(y, who, y_name)
+    return X, y
+
+
+def _checked_validation(validation, loss_fn):
+    if validation is None:
+        return None
+    if not isinstance(validation, (tuple, list)) or len(validation) != 2:
+        raise ValueError("fit: validation must be a pair (X_val, y_val) of arrays, "
+                         f"got a {type(validation).__name__}.")
+    return _checked_data(*validation, loss_fn, "fit", "X_val (validation)", "y_val (validation)")
+
+
+def _check_optimizer(optimizer, net):
+    if getattr(optimizer, "net", None) is not net:
+        raise ValueError("fit: the optimizer was built for another network; its step() would "
+                         "not update this one. Build it from this network: bp.SGD(net, lr).")
 
 
 def _diverged(err, epoch, lr, history):
@@ -80,17 +126,14 @@ def fit(net, loss_fn, X, y, optimizer, *, epochs, batch_size=None, rng=None,
     Raises :class:`bp.TrainingDiverged` naming the epoch and learning rate
     if the loss (or any value on the way to it) becomes NaN or infinite.
     """
-    X = as_float_array(X, "fit", "X")
-    check_finite(X, "fit", "X")
+    X, y = _checked_data(X, y, loss_fn, "fit")
     N = X.shape[0]
-    if isinstance(loss_fn, CrossEntropyLoss):
-        y = check_labels(y, N, np.inf, "fit")
-    else:
-        y = as_float_array(y, "fit", "y")
-        if y.shape[0] != N:
-            raise ShapeError(f"fit: X has {N} examples but y has {y.shape[0]}.")
-    if int(epochs) != epochs or epochs < 1:
-        raise ValueError(f"fit: epochs must be a positive integer, got {epochs!r}.")
+    epochs = check_positive_int(epochs, "fit", "epochs")
+    batch_size = check_positive_int(batch_size, "fit", "batch_size", allow_none=True)
+    tol = check_positive_number(tol, "fit", "tol", allow_none=True)
+    patience = check_positive_int(patience, "fit", "patience", allow_none=True)
+    validation = _checked_validation(validation, loss_fn)
+    _check_optimizer(optimizer, net)
     if patience is not None and validation is None:
         raise ValueError("fit: patience needs validation=(X_val, y_val) to watch.")
     if drop_last and (batch_size is None or batch_size > N):
@@ -101,9 +144,9 @@ def fit(net, loss_fn, X, y, optimizer, *, epochs, batch_size=None, rng=None,
 
     history = History()
     lr = getattr(optimizer, "lr", None)
-    for epoch in range(1, int(epochs) + 1):
+    for epoch in range(1, epochs + 1):
         order = np.arange(N) if batch_size is None or batch_size >= N else rng.permutation(N)
-        step = N if batch_size is None else int(batch_size)
+        step = N if batch_size is None else batch_size
         n_used = N - N % step if drop_last else N     # the examples this epoch trains on
         total_loss, n_correct = 0.0, 0
         for start in range(0, n_used, step):
@@ -122,10 +165,10 @@ def fit(net, loss_fn, X, y, optimizer, *, epochs, batch_size=None, rng=None,
             except NonFiniteError as err:
                 raise _diverged(err, epoch, lr, history) from err
             total_loss += value * len(idx)
-            if isinstance(loss_fn, CrossEntropyLoss):
+            if _is_classification(loss_fn):
                 n_correct += int(np.sum(np.argmax(pred, axis=1) == yb))
         history.loss.append(total_loss / n_used)
-        if isinstance(loss_fn, CrossEntropyLoss):
+        if _is_classification(loss_fn):
             history.accuracy.append(n_correct / n_used)
         if validation is not None:
             try:

@@ -90,11 +90,11 @@ def test_backward_twice_after_one_forward_gives_the_same_gradients():
     loss = bp.CrossEntropyLoss()
     loss.forward(net.forward(X), y)
     d_input_1 = net.backward(loss.backward())
-    first = {name: net.layers[int(name[0])].grads[name[2:]].copy() for name, _, _ in net.parameters()}
+    first = {name: layer.grads[key].copy() for name, _, layer, key in net.named_parameters()}
     d_input_2 = net.backward(loss.backward())
     np.testing.assert_array_equal(d_input_1, d_input_2)
-    for name, _, layer in net.parameters():
-        np.testing.assert_array_equal(layer.grads[name[2:]], first[name])
+    for name, _, layer, key in net.named_parameters():
+        np.testing.assert_array_equal(layer.grads[key], first[name])
 
 
 @settings(max_examples=25, deadline=None)
@@ -160,26 +160,30 @@ def planted(layers, loss, seed=4):
     return bp.gradcheck(net, loss, X, y)
 
 
-def test_backward_without_the_input_gradient_gives_the_same_parameter_gradients():
-    # bp.fit asks Sequential.backward(dY, input_grad=False): a first Dense layer then skips
-    # dC/dX (the data never change). Every parameter gradient must stay exactly the same.
+@pytest.mark.parametrize("first", ["dense", "rnn", "conv"])
+def test_backward_without_the_input_gradient_gives_the_same_parameter_gradients(first):
+    # bp.fit asks Sequential.backward(dY, input_grad=False): the first layer, whatever its
+    # type, then skips dC/dX (the data never change). Every parameter gradient must stay
+    # exactly the same.
     rng = np.random.default_rng(11)
-    net = bp.Sequential([bp.Dense(3, 5, rng=rng), bp.Tanh(), bp.Dense(5, 2, rng=rng)])
-    X, y = rng.normal(size=(4, 3)), np.array([0, 1, 1, 0])
+    X, layers = {
+        "dense": (rng.normal(size=(4, 3)), [bp.Dense(3, 5, rng=rng), bp.Tanh()]),
+        "rnn": (rng.normal(size=(4, 6, 3)), [bp.RNN(3, 5, rng=rng), bp.LastTimeStep()]),
+        "conv": (rng.normal(size=(4, 2, 5, 4)), [bp.Conv2D(2, 1, (2, 3), rng=rng), bp.Flatten(),
+                                                  bp.Dense(8, 5, rng=rng)]),
+    }[first]
+    net = bp.Sequential(layers + [bp.Dense(5, 2, rng=rng)])
+    y = np.array([0, 1, 1, 0])
     loss = bp.CrossEntropyLoss()
     loss.forward(net.forward(X), y)
     dX = net.backward(loss.backward())
-    full = {name: net.layers[int(name[0])].grads[name[2:]].copy() for name, _, _ in net.parameters()}
+    full = {name: layer.grads[key].copy() for name, _, layer, key in net.named_parameters()}
     assert dX.shape == X.shape
     for layer in net.layers:
         layer.grads.clear()          # so that stale gradients cannot pass for new ones
     assert net.backward(loss.backward(), input_grad=False) is None
-    for name, _, layer in net.parameters():
-        np.testing.assert_array_equal(layer.grads[name[2:]], full[name])
-    # A first layer that is not a plain Dense still returns its input gradient.
-    recurrent = bp.Sequential([bp.RNN(3, 4, rng=rng), bp.LastTimeStep(), bp.Dense(4, 2, rng=rng)])
-    loss.forward(recurrent.forward(rng.normal(size=(4, 6, 3))), y)
-    assert recurrent.backward(loss.backward(), input_grad=False).shape == (4, 6, 3)
+    for name, _, layer, key in net.named_parameters():
+        np.testing.assert_array_equal(layer.grads[key], full[name])
 
 
 @pytest.mark.parametrize("name", ["sigma_prime_at_a", "db_mean", "dW_over_N", "relu_no_mask", "ce_no_1_over_N"])
@@ -318,9 +322,9 @@ def test_sgd_step_is_theta_minus_lr_times_grad_in_place():
     before = {name: p.copy() for name, p, _ in net.parameters()}
     arrays = {name: p for name, p, _ in net.parameters()}
     bp.SGD(net, 0.3).step()
-    for name, p, layer in net.parameters():
+    for name, p, layer, key in net.named_parameters():
         assert p is arrays[name]
-        np.testing.assert_allclose(p, before[name] - 0.3 * layer.grads[name[2:]])
+        np.testing.assert_allclose(p, before[name] - 0.3 * layer.grads[key])
 
 
 def test_xor_is_solved():
