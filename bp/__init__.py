@@ -17,7 +17,8 @@ from .curvature import hessian, sharpness
 from .dense import Dense
 from .errors import (BackwardBeforeForwardError, LabelError, NonFiniteError, ShapeError,
                      TrainingDiverged)
-from .gradcheck import GradcheckReport, gradcheck, numerical_gradient, relative_error
+from .gradcheck import (GradcheckReport, gradcheck, gradcheck_layer, numerical_gradient,
+                        relative_error)
 from .layer import Layer
 from .losses import CrossEntropyLoss, MSELoss, softmax
 from .network import Sequential
@@ -31,7 +32,7 @@ __all__ = [
     "Layer", "Dense", "Sigmoid", "Tanh", "ReLU", "sigmoid", "softmax",
     "RNN", "LastTimeStep", "Conv2D", "MaxPool2D", "Flatten",
     "Sequential", "MSELoss", "CrossEntropyLoss", "SGD", "fit", "evaluate", "History", "accuracy",
-    "gradcheck", "GradcheckReport", "numerical_gradient", "relative_error", "hessian", "sharpness",
+    "gradcheck", "gradcheck_layer", "GradcheckReport", "numerical_gradient", "relative_error", "hessian", "sharpness",
     "ShapeError", "NonFiniteError", "LabelError", "BackwardBeforeForwardError", "TrainingDiverged",
     "datasets", "init",
 ]

@@ -53,7 +53,7 @@ class Dense(Layer):
         W = np.asarray(init_fn(self.n_out, self.n_in, rng), dtype=np.float64)
         if W.shape != (self.n_out, self.n_in):
             raise ShapeError(f"Dense: init returned W of shape {W.shape}, expected {(self.n_out, self.n_in)}.")
-        if init == "pytorch":  # nn.Linear draws the bias from the same range as W
+        if init_fn is initializers.pytorch_default:  # nn.Linear draws b from W's range too
             bound = 1.0 / np.sqrt(self.n_in)
             b = rng.uniform(-bound, bound, size=self.n_out)
         else:

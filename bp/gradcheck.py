@@ -127,3 +127,27 @@ def gradcheck(net, loss_fn, X, y, eps=1e-6, check_input=True, tol=1e-6):
     if check_input:
         errors["input"] = relative_error(d_input, numerical_gradient(cost, X, eps))
     return GradcheckReport(errors, tol)
+
+
+def gradcheck_layer(layer, X, rng, eps=1e-6, tol=1e-6):
+    """Check one layer's backward against finite differences, as CS231n's layer checks do.
+
+    The scalar C = sum(R * layer.forward(X)) with a fixed random R has dC/d(output) = R,
+    so ``layer.backward(R)`` must return dC/dX and fill dC/d(every parameter). Every
+    parameter tensor and the input are compared; ``rng`` draws R. Returns a
+    :class:`GradcheckReport` whose tolerance is ``tol``.
+    """
+    eps = check_positive_number(eps, "gradcheck_layer", "eps")
+    X = np.array(X, dtype=np.float64)  # a copy: perturbed in place
+    R = rng.normal(size=layer.forward(X).shape)
+
+    def cost():
+        return float(np.sum(R * layer.forward(X)))
+
+    cost()
+    d_input = layer.backward(R)
+    analytic = {key: layer.grads[key].copy() for key in layer.params}
+    errors = {key: relative_error(analytic[key], numerical_gradient(cost, layer.params[key], eps))
+              for key in layer.params}
+    errors["input"] = relative_error(d_input, numerical_gradient(cost, X, eps))
+    return GradcheckReport(errors, tol)

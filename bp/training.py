@@ -2,6 +2,7 @@
 
 This is the algorithm of the chapter "The backpropagation algorithm" as code.
 """
+import time
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -101,7 +102,7 @@ def _diverged(err, epoch, lr, history):
 
 
 def fit(net, loss_fn, X, y, optimizer, *, epochs, batch_size=None, rng=None,
-        validation=None, tol=None, patience=None, drop_last=False):
+        validation=None, tol=None, patience=None, drop_last=False, progress=False):
     """Train ``net`` by gradient descent and return a :class:`History`.
 
     Each step: ``pred = net.forward(Xb)``; ``loss_fn.forward(pred, yb)``;
@@ -123,6 +124,9 @@ def fit(net, loss_fn, X, y, optimizer, *, epochs, batch_size=None, rng=None,
     patience: with validation data, stop once the validation loss has gone ``patience``
     epochs without a new minimum. The weights are those of the last epoch run.
 
+    progress=True prints "fit: epoch 12/200  loss 0.1234" after each epoch, on one line
+    that updates in place (a carriage return), in Jupyter and in a terminal alike.
+
     Raises :class:`bp.TrainingDiverged` naming the epoch and learning rate
     if the loss (or any value on the way to it) becomes NaN or infinite.
     """
@@ -143,6 +147,32 @@ def fit(net, loss_fn, X, y, optimizer, *, epochs, batch_size=None, rng=None,
         raise TypeError("fit: mini-batches are drawn at random; pass rng=np.random.default_rng(seed).")
 
     history = History()
+    try:
+        _train(net, loss_fn, X, y, optimizer, history, epochs, batch_size, rng, validation,
+               tol, patience, drop_last, _Progress(epochs) if progress else None)
+    finally:
+        if progress:
+            print(flush=True)       # end the progress line, whatever happened
+    return history
+
+
+class _Progress:
+    """One line, rewritten in place at most ten times a second (and after the last epoch)."""
+
+    def __init__(self, epochs):
+        self.epochs, self.last_shown = epochs, 0.0
+
+    def show(self, epoch, loss):
+        now = time.monotonic()
+        if now - self.last_shown >= 0.1 or epoch == self.epochs:
+            print(f"\rfit: epoch {epoch}/{self.epochs}  loss {loss:.4g}", end="", flush=True)
+            self.last_shown = now
+
+
+def _train(net, loss_fn, X, y, optimizer, history, epochs, batch_size, rng, validation,
+           tol, patience, drop_last, progress):
+    """The loop of :func:`fit`, on arguments it has checked; appends to ``history``."""
+    N = X.shape[0]
     lr = getattr(optimizer, "lr", None)
     for epoch in range(1, epochs + 1):
         order = np.arange(N) if batch_size is None or batch_size >= N else rng.permutation(N)
@@ -168,6 +198,8 @@ def fit(net, loss_fn, X, y, optimizer, *, epochs, batch_size=None, rng=None,
             if _is_classification(loss_fn):
                 n_correct += int(np.sum(np.argmax(pred, axis=1) == yb))
         history.loss.append(total_loss / n_used)
+        if progress is not None:
+            progress.show(epoch, history.loss[-1])
         if _is_classification(loss_fn):
             history.accuracy.append(n_correct / n_used)
         if validation is not None:
@@ -192,4 +224,3 @@ def fit(net, loss_fn, X, y, optimizer, *, epochs, batch_size=None, rng=None,
                 history.stopped = (f"epoch {epoch}: no new minimum of the validation loss "
                                    f"for {patience} epochs (best at epoch {best_epoch})")
                 break
-    return history

@@ -463,3 +463,15 @@ def test_import_bp_is_numpy_only():
             "if m in sys.modules]; print(heavy)")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "[]"
+
+
+def test_progress_prints_one_line_updated_in_place(capsys):
+    rng = np.random.default_rng(0)
+    X, y = bp.datasets.xor()
+    net = bp.Sequential([bp.Dense(2, 3, rng=rng), bp.Tanh(), bp.Dense(3, 2, rng=rng)])
+    history = bp.fit(net, bp.CrossEntropyLoss(), X, y, bp.SGD(net, 0.5), epochs=3, progress=True)
+    out = capsys.readouterr().out
+    assert out.startswith("\rfit: epoch ") and out.endswith("\n") and out.count("\n") == 1
+    assert f"\rfit: epoch 3/3  loss {history.loss[-1]:.4g}\n" in out
+    bp.fit(net, bp.CrossEntropyLoss(), X, y, bp.SGD(net, 0.5), epochs=3)
+    assert capsys.readouterr().out == ""          # silent unless asked

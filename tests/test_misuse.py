@@ -258,3 +258,11 @@ def test_pickling_leaves_the_caches_out_and_errors_unpickle():
     error = bp.TrainingDiverged("diverged", epoch=3, lr=0.5, history=bp.History(loss=[1.0]))
     again = pickle.loads(pickle.dumps(error))
     assert (str(again), again.epoch, again.lr, again.history.loss) == ("diverged", 3, 0.5, [1.0])
+
+
+def test_pytorch_init_by_name_or_by_function_gives_the_same_layer():
+    by_name = bp.Dense(4, 3, rng=np.random.default_rng(0), init="pytorch")
+    by_function = bp.Dense(4, 3, rng=np.random.default_rng(0), init=bp.init.pytorch_default)
+    for key in ("W", "b"):
+        np.testing.assert_array_equal(by_name.params[key], by_function.params[key])
+    assert np.all(by_function.params["b"] != 0)

@@ -25,20 +25,7 @@ N, T, N_IN, N_HIDDEN = 4, 6, 3, 5
 
 def layer_gradcheck(layer, X, rng):
     """Relative error of backward() against finite differences, per parameter and for the input."""
-    X = np.array(X, dtype=np.float64)  # a copy: perturbed in place
-    R = rng.normal(size=layer.forward(X).shape)
-
-    def cost():
-        return float(np.sum(R * layer.forward(X)))
-
-    cost()
-    d_input = layer.backward(R)
-    analytic = {key: grad.copy() for key, grad in layer.grads.items()}
-    assert set(analytic) == set(layer.params)
-    errors = {key: bp.relative_error(analytic[key], bp.numerical_gradient(cost, layer.params[key]))
-              for key in layer.params}
-    errors["input"] = bp.relative_error(d_input, bp.numerical_gradient(cost, X))
-    return bp.GradcheckReport(errors)
+    return bp.gradcheck_layer(layer, X, rng)
 
 
 def show(title, report):

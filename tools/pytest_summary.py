@@ -9,23 +9,27 @@ Works with pytest-xdist: reports reach the controlling process.
 
 class RunCounter:
     def __init__(self):
-        self.notebooks, self.cells, self.unit_tests, self.failed = set(), 0, 0, 0
+        self.notebooks, self.cells, self.unit_tests = set(), 0, 0
+        self.failed_cells, self.failed_tests = 0, 0
 
     def pytest_runtest_logreport(self, report):
         if report.when != "call" and not (report.when == "setup" and report.outcome != "passed"):
             return
         path = report.nodeid.split("::")[0]
+        failed = report.outcome == "failed"
         if path.endswith(".ipynb"):
             self.notebooks.add(path)
             self.cells += 1
+            self.failed_cells += failed
         else:
             self.unit_tests += 1
-        self.failed += report.outcome == "failed"
+            self.failed_tests += failed
 
     def pytest_terminal_summary(self, terminalreporter):
         terminalreporter.write_line(
-            f"ran {self.unit_tests} unit tests and {self.cells} notebook cells "
-            f"from {len(self.notebooks)} notebooks: " + ", ".join(sorted(self.notebooks))
+            f"ran {self.unit_tests} unit tests ({self.failed_tests} failed) and {self.cells} "
+            f"notebook cells ({self.failed_cells} failed) from {len(self.notebooks)} notebooks: "
+            + ", ".join(sorted(self.notebooks))
         )
 
 
