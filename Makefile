@@ -57,7 +57,7 @@ browser-test: $(BROWSER_STAMP)
 	$(PY) tools/browser_test.py
 
 bench-widget: $(STAMP)
-	$(PY) tools/bench_widget.py
+	$(PY) tools/benchmarks/bench_widget.py
 
 BENCH_STAMP := $(VENV)/.installed-bench
 $(BENCH_STAMP): $(STAMP) tools/benchmarks/requirements.txt

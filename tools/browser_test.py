@@ -82,7 +82,7 @@ def check_page(browser, page_path):
 
 def check_tracebacks_name_project_files():
     """The site's tracebacks (cells that raise on purpose) show "bp/dense.py", not the
-    build folder's absolute path (tools/site_tracebacks.py)."""
+    build folder's absolute path (tools/sphinx/site_tracebacks.py)."""
     project = str(Path.cwd().resolve()) + "/"
     leaking = [str(p) for p in SITE.rglob("*.html") if project in p.read_text(encoding="utf-8")]
     assert not leaking, f"pages that show the build folder {project}: {leaking}"

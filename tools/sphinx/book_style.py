@@ -1,4 +1,4 @@
-"""A Sphinx extension that adds the book's own stylesheet, tools/static/bp-book.css."""
+"""A Sphinx extension that adds the book's own stylesheet, tools/sphinx/static/bp-book.css."""
 from pathlib import Path
 
 

@@ -9,7 +9,7 @@ from pathlib import Path
 
 from docutils import nodes
 
-PROJECT = str(Path(__file__).resolve().parent.parent) + "/"
+PROJECT = str(Path(__file__).resolve().parents[2]) + "/"   # tools/sphinx/ -> the project
 
 
 def relative_tracebacks(app, doctree):

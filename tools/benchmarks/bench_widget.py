@@ -1,6 +1,6 @@
 """Benchmark: how long one change of the learning-rate slider takes (retrain + redraw).
 
-    make bench-widget        (or: .venv/bin/python tools/bench_widget.py)
+    make bench-widget        (or: .venv/bin/python tools/benchmarks/bench_widget.py)
 
 Sets the explorer's slider to a sequence of learning rates, as a reader dragging it
 would, and prints the median and spread of the time from the value change to the new
