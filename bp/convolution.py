@@ -5,19 +5,25 @@ operation is cross-correlation (the kernel is *not* flipped):
 
     Y[n, o, i, j] = b[o] + sum_{c, p, q} W[o, c, p, q] * Xpad[n, c, i*s + p, j*s + q]
 
-Every sum runs over whole arrays at once: the input is cut into patches
-("im2col") with ``numpy.lib.stride_tricks.sliding_window_view``, which makes
-a view, not a copy, and the patches meet the kernel in one ``np.einsum``.
-There is no Python loop over pixels or output positions.
+Every sum runs over whole arrays at once, with no Python loop over pixels or
+output positions. The padded input is cut into its windows ("im2col"): each
+window's c_in*kh*kw numbers become one column of a matrix, one column per output
+position, and then all positions meet all kernels in one matrix product,
 
-Backward, with dY = dC/dY of shape (N, C_out, H_out, W_out):
+    Y[n] = W_mat @ columns[n],      W_mat = W reshaped to (c_out, c_in*kh*kw).
 
-    dC/db = dY summed over n, i, j
-    dC/dW = cross-correlation of the (padded) input with dY:  sum_{n,i,j} dY[n,o,i,j] * patch[n,c,i,j,p,q]
-    dC/dX = *full* convolution of dY with the kernel: pad dY by (kh-1, kw-1), then
-            cross-correlate it with the kernel rotated by 180 degrees and with its
-            in/out channel axes swapped. For stride s > 1, dY is first "dilated"
-            (s - 1 zeros between neighbours), since output i saw input rows i*s..i*s+kh-1.
+Backward, with dY = dC/dY of shape (N, C_out, H_out, W_out), is that product
+read backwards:
+
+    dC/db     = dY summed over n, i, j
+    dC/dW_mat = sum_n dY[n] @ columns[n]^T       (the cross-correlation X * dY)
+    dC/dcolumns[n] = W_mat^T @ dY[n]             (what each window's entries receive)
+
+and dC/dX adds each window's share back to the pixel it was read from
+("col2im"): tap (p, q) of window (i, j) read pixel (i*s + p, j*s + q). Pixels
+read by several windows collect from each. This scatter is the sum the chapter
+derives for dC/dX; the chapter shows it equals the full convolution of dY with
+the kernel rotated by 180 degrees, and checks bp against that formula.
 """
 import numpy as np
 from numpy.lib.stride_tricks import sliding_window_view
@@ -75,6 +81,12 @@ def _zero_pad(X, ph, pw):
     padded = np.zeros((N, C, H + 2 * ph, W + 2 * pw))
     padded[:, :, ph:ph + H, pw:pw + W] = X
     return padded
+
+
+def _output_size(X_shape, kernel, stride, padding):
+    """(H_out, W_out) = ((H + 2 ph - kh) // sh + 1, (W + 2 pw - kw) // sw + 1)."""
+    (kh, kw), (sh, sw), (ph, pw) = kernel, stride, padding
+    return (X_shape[2] + 2 * ph - kh) // sh + 1, (X_shape[3] + 2 * pw - kw) // sw + 1
 
 
 def _check_images(X, channels, who):
@@ -146,53 +158,65 @@ class Conv2D(Layer):
         _check_images(X, self.c_in, self)
         _check_fits(X, self.kernel_size, self.padding, self)
         check_finite(X, self)
-        ph, pw = self.padding
+        (kh, kw), (ph, pw) = self.kernel_size, self.padding
         X_pad = _zero_pad(X, ph, pw)                                 # zeros around each image
-        patches = _patches(X_pad, self.kernel_size, self.stride)     # (N, c_in, H_out, W_out, kh, kw)
-        # For every output position: the patch times kernel o, summed over channel and window.
-        Y = np.einsum("ncijpq,ocpq->noij", patches, self.params["W"], optimize=True)
-        Y += self.params["b"][None, :, None, None]                   # one bias per output channel
-        self._cache = (X.shape, patches)
-        return Y
+        patches = _patches(X_pad, self.kernel_size, self.stride)     # (N, c_in, H_out, W_out, kh, kw), a view
+        N, _, H_out, W_out = patches.shape[:4]
+        # im2col: column (i, j) of image n holds the window that output (i, j) reads,
+        # ordered (c, p, q) like the entries of one kernel. This is a copy, kh*kw times
+        # the size of X, kept for backward.
+        columns = patches.transpose(0, 1, 4, 5, 2, 3).reshape(N, self.c_in * kh * kw, H_out * W_out)
+        W_mat = self.params["W"].reshape(self.c_out, -1)             # one kernel per row
+        Y = W_mat @ columns                                          # (N, c_out, H_out*W_out)
+        Y += self.params["b"][None, :, None]                         # one bias per output channel
+        self._cache = (X.shape, columns)
+        return Y.reshape(N, self.c_out, H_out, W_out)
 
     def backward(self, dY, input_grad=True):
         """dY: (N, c_out, H_out, W_out) -> dC/dX: (N, c_in, H, W); fills grads "W" and "b".
 
         ``input_grad=False`` skips dC/dX (the first layer's input is the data)."""
-        X_shape, patches = self._cached()
-        N, _, H_out, W_out = patches.shape[:4]
+        X_shape, columns = self._cached()
+        N = X_shape[0]
+        H_out, W_out = _output_size(X_shape, self.kernel_size, self.stride, self.padding)
         dY = as_float_array(dY, self, "gradient dY")
         check_shape(dY, (N, self.c_out, H_out, W_out), self, "gradient dY")
+        dY_mat = dY.reshape(N, self.c_out, H_out * W_out)            # Y[n] = W_mat @ columns[n], read backwards:
 
-        # Every output position used b[o] once, and W[o, c, p, q] times its own input value.
+        # Every output position used b[o] once, and W[o, c, p, q] times the input value it read.
         self.grads["b"] = dY.sum(axis=(0, 2, 3))
-        self.grads["W"] = np.einsum("noij,ncijpq->ocpq", dY, patches, optimize=True)
+        dW_mat = (dY_mat @ columns.transpose(0, 2, 1)).sum(axis=0)  # sum_n dY[n] @ columns[n]^T
+        self.grads["W"] = dW_mat.reshape(self.params["W"].shape)
         if not input_grad:
             return None
         return self._input_gradient(dY, X_shape)
 
     def _input_gradient(self, dY, X_shape):
-        """dC/dX as the full convolution of dY with the 180-degree-rotated kernel."""
+        """dC/dX: every window entry's gradient, added back to the pixel it was read from."""
         N, _, H, W = X_shape
-        (kh, kw), (sh, sw), (ph, pw) = self.kernel_size, self.stride, self.padding
         _, _, H_out, W_out = dY.shape
+        (kh, kw), (sh, sw), (ph, pw) = self.kernel_size, self.stride, self.padding
+        W_mat = self.params["W"].reshape(self.c_out, -1)
+        # Entry (c, p, q) of window (i, j) was multiplied by W[o, c, p, q] for every output channel o.
+        d_columns = W_mat.T @ dY.reshape(N, self.c_out, H_out * W_out)   # (N, c_in*kh*kw, H_out*W_out)
+        d_windows = d_columns.reshape(N, self.c_in, kh, kw, H_out, W_out)
 
-        # 1. Dilate: output (i, j) read the input at (i*sh, j*sw), so put dY there, zeros between.
-        dilated = np.zeros((N, self.c_out, (H_out - 1) * sh + 1, (W_out - 1) * sw + 1))
-        dilated[:, :, ::sh, ::sw] = dY
-        # 2. Pad by kernel size - 1 on every side: the "full" convolution, so that input
-        #    pixels near the border, covered by only part of a window, get their share too.
-        dilated = _zero_pad(dilated, kh - 1, kw - 1)
-        # 3. Rotate each kernel by 180 degrees and swap in/out channels: (c_in, c_out, kh, kw).
-        W_rot = self.params["W"][:, :, ::-1, ::-1].transpose(1, 0, 2, 3)
-        # 4. Cross-correlate (stride 1) the padded, dilated dY with the rotated kernel.
-        reached = np.einsum("noijpq,copq->ncij", _patches(dilated, (kh, kw), (1, 1)), W_rot,
-                            optimize=True)  # (N, c_in, (H_out-1)*sh + kh, (W_out-1)*sw + kw)
-
+        dX_pad = self._col2im(d_windows, (N, self.c_in, H + 2 * ph, W + 2 * pw))
         # Rows/columns past the last window were never read: their gradient stays 0.
-        dX_pad = np.zeros((N, self.c_in, H + 2 * ph, W + 2 * pw))
-        dX_pad[:, :, :reached.shape[2], :reached.shape[3]] = reached
         return dX_pad[:, :, ph:ph + H, pw:pw + W]  # the padding zeros are not inputs: drop them
+
+    def _col2im(self, d_windows, padded_shape):
+        """The reverse of cutting the padded input into windows: add each window entry's
+        gradient to the pixel it was read from.  d_windows: (N, c_in, kh, kw, H_out, W_out)."""
+        (kh, kw), (sh, sw) = self.kernel_size, self.stride
+        H_out, W_out = d_windows.shape[4:]
+        dX_pad = np.zeros(padded_shape)
+        # Tap (p, q) of window (i, j) read padded pixel (i*sh + p, j*sw + q). Windows overlap,
+        # so a pixel collects from several of them: add (+=), one tap at a time.
+        for p in range(kh):
+            for q in range(kw):
+                dX_pad[:, :, p:p + sh * H_out:sh, q:q + sw * W_out:sw] += d_windows[:, :, p, q]
+        return dX_pad
 
     def __repr__(self):
         return (f"Conv2D({self.c_in} -> {self.c_out}, kernel_size={self.kernel_size}, "

@@ -374,16 +374,30 @@ class RNNWithoutRecurrence(RNN):
         return super().backward(dH)
 
 
-class ConvWithoutRotation(Conv2D):
-    """dX by cross-correlating dY with the kernel as it is, not rotated by 180 degrees."""
+class ConvScatterOverwrites(Conv2D):
+    """col2im with = instead of +=: a pixel read by several windows keeps only one window's share."""
 
-    def _input_gradient(self, dY, X_shape):
-        W = self.params["W"]
-        self.params["W"] = W[:, :, ::-1, ::-1]  # the parent rotates it back: net effect, no rotation
-        try:
-            return super()._input_gradient(dY, X_shape)
-        finally:
-            self.params["W"] = W
+    def _col2im(self, d_windows, padded_shape):
+        (kh, kw), (sh, sw) = self.kernel_size, self.stride
+        H_out, W_out = d_windows.shape[4:]
+        dX_pad = np.zeros(padded_shape)
+        for p in range(kh):
+            for q in range(kw):
+                dX_pad[:, :, p:p + sh * H_out:sh, q:q + sw * W_out:sw] = d_windows[:, :, p, q]
+        return dX_pad
+
+
+class ConvScatterWithoutStride(Conv2D):
+    """col2im that sends tap (p, q) of window (i, j) to pixel (i + p, j + q), forgetting the stride."""
+
+    def _col2im(self, d_windows, padded_shape):
+        kh, kw = self.kernel_size
+        H_out, W_out = d_windows.shape[4:]
+        dX_pad = np.zeros(padded_shape)
+        for p in range(kh):
+            for q in range(kw):
+                dX_pad[:, :, p:p + H_out, q:q + W_out] += d_windows[:, :, p, q]
+        return dX_pad
 
 
 class ConvBiasMean(Conv2D):
@@ -405,7 +419,7 @@ def test_rnn_gradcheck_catches_a_planted_mistake(planted):
     assert report.worst > 1e-3
 
 
-@pytest.mark.parametrize("planted", [ConvWithoutRotation, ConvBiasMean])
+@pytest.mark.parametrize("planted", [ConvScatterOverwrites, ConvScatterWithoutStride, ConvBiasMean])
 def test_conv_gradcheck_catches_a_planted_mistake(planted):
     rng = np.random.default_rng(8)
     conv = planted(2, 3, (2, 3), stride=2, padding=1, rng=rng)

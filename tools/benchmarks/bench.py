@@ -7,6 +7,12 @@ One process, one thread for every library. Prints the medians and the ratios
 with the machine it was measured on, to tools/benchmarks/results.json, which
 the book page "How fast is bp?" (book/11_how_fast.ipynb) displays.
 
+Four files, read in this order:
+  harness.py     one thread per library, timing (alternate, medians), agreement, the machine
+  contenders.py  one SGD epoch as bp, PyTorch and scikit-learn train; PyTorch twins of bp's layers
+  bench.py       this file: what is measured, each comparison checked for agreement first
+  report.py      the table of goals and results.json
+
 Fairness rules (each comparison follows all of them):
 
 - one thread: OMP/OPENBLAS/MKL_NUM_THREADS=1 are set below before numpy is
@@ -27,203 +33,25 @@ Fairness rules (each comparison follows all of them):
   are compared; every timed epoch starts from the same initial weights, untimed
   garbage collection runs before each timed run and the collector is off during it.
 """
+import harness  # first: it sets one thread per library before numpy and torch load
+
+import datetime
 import os
+import statistics
+import subprocess
+import sys
+import time
 
-# One thread for every library. This must happen before numpy (OpenBLAS) or torch
-# (MKL, OpenMP) is imported: the libraries read these variables when they load.
-for _variable in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
-    os.environ[_variable] = "1"
+import numpy as np
+import torch
 
-import datetime  # noqa: E402
-import gc  # noqa: E402
-import json  # noqa: E402
-import platform  # noqa: E402
-import re  # noqa: E402
-import statistics  # noqa: E402
-import subprocess  # noqa: E402
-import sys  # noqa: E402
-import time  # noqa: E402
-import warnings  # noqa: E402
-from pathlib import Path  # noqa: E402
-
-import numpy as np  # noqa: E402
-import sklearn  # noqa: E402
-import torch  # noqa: E402
-from sklearn.exceptions import ConvergenceWarning  # noqa: E402
-from sklearn.neural_network import MLPClassifier  # noqa: E402
-
-import bp  # noqa: E402
-
-torch.set_num_threads(1)
-torch.set_num_interop_threads(1)
-warnings.filterwarnings("ignore", category=ConvergenceWarning)  # max_iter=1 is on purpose
-
-HERE = Path(__file__).resolve().parent
-RESULTS = HERE / "results.json"
-AGREE_RTOL = 1e-10
-SEED = 2024
+import bp
+import report
+from contenders import CONTENDERS, torch_conv2d_like, torch_rnn_like
+from harness import AGREE_RTOL, SEED, alternate, per_call, relative
 
 
-# --- timing -----------------------------------------------------------------------------
-
-
-def timed(run):
-    """Seconds taken by run(), with the garbage collector off during the run."""
-    gc.collect()
-    gc.disable()
-    try:
-        start = time.perf_counter()
-        run()
-        return time.perf_counter() - start
-    finally:
-        gc.enable()
-
-
-def alternate(contenders, repeats, prepare=None):
-    """Time each contender `repeats` times, in turn: a, b, c, a, b, c, ...
-
-    contenders: {name: callable(r)} (r = repeat number); prepare: optional
-    {name: callable(r)} run, untimed, just before. Returns {name: [seconds, ...]}.
-    """
-    times = {name: [] for name in contenders}
-    for r in range(repeats):
-        for name, run in contenders.items():
-            if prepare is not None:
-                prepare[name](r)
-            times[name].append(timed(lambda: run(r)))
-    return times
-
-
-def per_call(run, number):
-    """A callable that runs `run` `number` times (to time something short as a block)."""
-    def block(_r=None):
-        for _ in range(number):
-            run()
-    return block
-
-
-def relative(a, b):
-    """max|a - b| / max(|a|, |b|) over all entries (0 when both are 0)."""
-    a, b = np.asarray(a, dtype=np.float64), np.asarray(b, dtype=np.float64)
-    scale = max(float(np.max(np.abs(a))), float(np.max(np.abs(b))))
-    return float(np.max(np.abs(a - b))) / scale if scale > 0 else 0.0
-
-
-# --- the three contenders for one epoch of minibatch SGD ----------------------------------
-
-
-def order_of(seed, n):
-    """The shuffle of one epoch: what bp.fit draws from default_rng(seed)."""
-    return np.random.default_rng(seed).permutation(n)
-
-
-class BpFit:
-    """bp.fit(..., epochs=1, batch_size, rng=default_rng(seed)): the way a reader trains."""
-
-    name = "bp"
-
-    def __init__(self, sizes, weights, X, y, batch_size, lr):
-        layers = []
-        for i, (n_in, n_out) in enumerate(zip(sizes[:-1], sizes[1:])):
-            if i:
-                layers.append(bp.ReLU())
-            layers.append(bp.Dense(n_in, n_out, init="zeros"))
-        self.net = bp.Sequential(layers)
-        self.dense = [layer for layer in self.net.layers if isinstance(layer, bp.Dense)]
-        self.loss = bp.CrossEntropyLoss()
-        self.opt = bp.SGD(self.net, lr)
-        self.X, self.y, self.batch_size, self.weights0 = X, y, batch_size, weights
-        self.reset()
-
-    def reset(self):
-        for layer, (W, b) in zip(self.dense, self.weights0):
-            layer.params["W"][...] = W  # in place: SGD updates these same arrays
-            layer.params["b"][...] = b
-
-    def epoch(self, seed):
-        history = bp.fit(self.net, self.loss, self.X, self.y, self.opt, epochs=1,
-                         batch_size=self.batch_size, rng=np.random.default_rng(seed))
-        return history.loss[0]
-
-    def weights(self):
-        return [(layer.params["W"].copy(), layer.params["b"].copy()) for layer in self.dense]
-
-
-class Torch:
-    """The usual PyTorch loop: zero_grad, forward, CrossEntropyLoss, backward, SGD step."""
-
-    name = "torch"
-
-    def __init__(self, sizes, weights, X, y, batch_size, lr):
-        modules = []
-        for i, (n_in, n_out) in enumerate(zip(sizes[:-1], sizes[1:])):
-            if i:
-                modules.append(torch.nn.ReLU())
-            modules.append(torch.nn.Linear(n_in, n_out, dtype=torch.float64))
-        self.model = torch.nn.Sequential(*modules)
-        self.linear = [m for m in modules if isinstance(m, torch.nn.Linear)]
-        self.loss = torch.nn.CrossEntropyLoss()  # mean over the batch, like bp's
-        self.opt = torch.optim.SGD(self.model.parameters(), lr=lr)  # no momentum, no decay
-        self.X, self.y = torch.from_numpy(X), torch.from_numpy(y)  # shares memory: no copy
-        self.batch_size, self.weights0 = batch_size, weights
-        self.reset()
-
-    def reset(self):
-        with torch.no_grad():
-            for linear, (W, b) in zip(self.linear, self.weights0):
-                linear.weight.copy_(torch.from_numpy(W))  # nn.Linear stores W as (n_out, n_in), as bp
-                linear.bias.copy_(torch.from_numpy(b))
-
-    def epoch(self, seed):
-        order = torch.from_numpy(order_of(seed, len(self.X)))
-        total = 0.0
-        for start in range(0, len(order), self.batch_size):
-            idx = order[start:start + self.batch_size]
-            self.opt.zero_grad()
-            loss = self.loss(self.model(self.X[idx]), self.y[idx])
-            loss.backward()
-            self.opt.step()
-            total += loss.item() * len(idx)
-        return total / len(order)
-
-    def weights(self):
-        return [(m.weight.detach().numpy().copy(), m.bias.detach().numpy().copy()) for m in self.linear]
-
-
-class Sklearn:
-    """MLPClassifier(solver="sgd"), one epoch per fit() on the data permuted by the epoch's order."""
-
-    name = "sklearn"
-
-    def __init__(self, sizes, weights, X, y, batch_size, lr):
-        self.clf = MLPClassifier(
-            hidden_layer_sizes=tuple(sizes[1:-1]), activation="relu", solver="sgd", alpha=0.0,
-            batch_size=batch_size, learning_rate="constant", learning_rate_init=lr,
-            momentum=0.0, nesterovs_momentum=False, shuffle=False, max_iter=1,
-            warm_start=True, early_stopping=False, n_iter_no_change=10**9)
-        # One partial_fit on one example of each class creates the model's attributes
-        # (classes, softmax output); the weights are then replaced by bp's in reset().
-        one_each = [np.flatnonzero(y == k)[0] for k in range(sizes[-1])]
-        with warnings.catch_warnings():  # "batch_size larger than sample size": expected here
-            warnings.simplefilter("ignore", UserWarning)
-            self.clf.partial_fit(X[one_each], y[one_each], classes=np.arange(sizes[-1]))
-        self.X, self.y, self.weights0 = X, y, weights
-        self.reset()
-
-    def reset(self):
-        self.clf.coefs_ = [W.T.copy() for W, _ in self.weights0]  # sklearn: (n_in, n_out)
-        self.clf.intercepts_ = [b.copy() for _, b in self.weights0]
-
-    def epoch(self, seed):
-        order = order_of(seed, len(self.X))
-        self.clf.fit(self.X[order], self.y[order])
-        return self.clf.loss_  # mean over the epoch of each batch's mean loss, as bp.fit's
-
-    def weights(self):
-        return [(W.T.copy(), b.copy()) for W, b in zip(self.clf.coefs_, self.clf.intercepts_)]
-
-
-CONTENDERS = (BpFit, Torch, Sklearn)
+# --- one epoch of minibatch SGD: bp, PyTorch and scikit-learn ---------------------------
 
 
 def matmul_flops(sizes, n_examples):
@@ -358,12 +186,12 @@ def finite_differences_vs_backprop(sizes, n, repeats):
         net.backward(loss.backward())
 
     def finite_differences(_r=None):
-        return [bp.numerical_gradient(cost, param) for _, param, _ in net.parameters()]
+        return [bp.numerical_gradient(cost, param) for _, param, _, _ in net.named_parameters()]
 
     backprop()  # check that both give the same gradient before timing them
     numeric = finite_differences()
-    err = max(bp.relative_error(layer.grads[name.split(".", 1)[1]], g)
-              for (name, _, layer), g in zip(net.parameters(), numeric))
+    err = max(bp.relative_error(layer.grads[key], g)
+              for (_, _, layer, key), g in zip(net.named_parameters(), numeric))
     number = 200
     times = alternate({"finite_differences": finite_differences, "backprop": per_call(backprop, number)},
                       repeats)
@@ -446,10 +274,7 @@ def conv_comparison(number, repeats):
     N, C_in, C_out, H, W, k, pad = 32, 1, 8, 8, 8, 3, 1
     rng = np.random.default_rng(SEED)
     conv = bp.Conv2D(C_in, C_out, k, padding=pad, rng=rng)
-    tconv = torch.nn.Conv2d(C_in, C_out, k, padding=pad, dtype=torch.float64)
-    with torch.no_grad():
-        tconv.weight.copy_(torch.from_numpy(conv.params["W"]))
-        tconv.bias.copy_(torch.from_numpy(conv.params["b"]))
+    tconv = torch_conv2d_like(conv)
     X = rng.normal(size=(N, C_in, H, W))
     dY = rng.normal(size=(N, C_out, H, W))
     title = f"Conv2D N={N}, {C_in}->{C_out} channels, {k}x{k}, padding {pad}, {H}x{W}"
@@ -464,12 +289,7 @@ def rnn_comparison(number, repeats):
     N, T, n_in, n_hidden = 32, 20, 8, 32
     rng = np.random.default_rng(SEED)
     rnn = bp.RNN(n_in, n_hidden, rng=rng)
-    trnn = torch.nn.RNN(n_in, n_hidden, nonlinearity="tanh", batch_first=True, dtype=torch.float64)
-    with torch.no_grad():
-        trnn.weight_ih_l0.copy_(torch.from_numpy(rnn.params["W_xh"]))
-        trnn.weight_hh_l0.copy_(torch.from_numpy(rnn.params["W_hh"]))
-        trnn.bias_ih_l0.copy_(torch.from_numpy(rnn.params["b"]))  # bp's b is b_ih + b_hh
-        trnn.bias_hh_l0.zero_()
+    trnn = torch_rnn_like(rnn)
     X = rng.normal(size=(N, T, n_in))
     dH = rng.normal(size=(N, T, n_hidden))
     title = f"RNN N={N}, T={T}, {n_in}->{n_hidden} (tanh)"
@@ -482,37 +302,7 @@ def rnn_comparison(number, repeats):
     return result
 
 
-# --- the machine ------------------------------------------------------------------------------
-
-
-def machine():
-    cpu = platform.processor() or "unknown"
-    try:
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.startswith("model name"):
-                cpu = line.split(":", 1)[1].strip()
-                break
-    except OSError:
-        pass
-    try:
-        from threadpoolctl import threadpool_info
-        pools = [{"library": p.get("internal_api"), "file": Path(p.get("filepath", "")).name,
-                  "num_threads": p.get("num_threads")} for p in threadpool_info()]
-    except ImportError:  # pragma: no cover - scikit-learn depends on threadpoolctl
-        pools = []
-    torch_blas = re.findall(r"BLAS_INFO=(\w+)", torch.__config__.show())
-    return {
-        "cpu": cpu, "cores": os.cpu_count(), "platform": platform.platform(),
-        "python": platform.python_version(), "numpy": np.__version__, "torch": torch.__version__,
-        "sklearn": sklearn.__version__, "bp": bp.__version__,
-        "numpy_blas": np.__config__.CONFIG["Build Dependencies"]["blas"]["name"],
-        "torch_blas": torch_blas[0] if torch_blas else "unknown",
-        "torch_threads": torch.get_num_threads(), "threadpools": pools,
-        "load_average_start": list(os.getloadavg()),
-    }
-
-
-# --- main ---------------------------------------------------------------------------------
+# --- the data and the run ---------------------------------------------------------------------------------
 
 
 def synthetic(n, n_in, n_classes, seed):
@@ -523,62 +313,9 @@ def synthetic(n, n_in, n_classes, seed):
     return X, y.astype(np.int64)
 
 
-def goal_row(key, figure, value, op, target, kind="goal", shown=None, goal=None):
-    """One line of the final table. op is "<=" or ">="; kind "goal" or "aim"; value None if aborted."""
-    if value is None:
-        met, shown = False, "aborted"
-    else:
-        met = value <= target if op == "<=" else value >= target
-        shown = shown or f"{value:.2f}"
-    return {"key": key, "figure": figure, "value": value, "shown": shown, "op": op, "target": target,
-            "goal": goal or f"{op} {target:g}" + (" (aim)" if kind == "aim" else ""), "kind": kind,
-            "met": bool(met)}
-
-
-README = Path(__file__).with_name("README.md")
-START, END = "<!-- the run: written by bench.py -->", "<!-- end of the run -->"
-
-
-def run_section(results):
-    """The README's section on the last run, in Markdown, from the figures just measured."""
-    info, epochs, matmul = results["machine"], results["epochs"], results["matmul"]
-    lines = [f"Measured with `make bench` on {info['date']} on this machine: {info['cpu']}, "
-             f"{info['cores']} cores, {info['platform']}; Python {info['python']}, numpy {info['numpy']} "
-             f"({info['numpy_blas']}), PyTorch {info['torch']} ({info['torch_blas']}), scikit-learn "
-             f"{info['sklearn']}; one thread each. Load average {info['load_average_start'][0]:.2f} at the "
-             f"start and {info['load_average_end'][0]:.2f} at the end; total run time "
-             f"{results['total_seconds']:.0f} s. These are the figures in `results.json`.", "",
-             "| figure | measured | goal | met |", "|---|---|---|---|"]
-    lines += [f"| {r['figure']} | {r['shown']} | {r['goal']} | {'yes' if r['met'] else 'no'} |"
-              for r in results["goals"]]
-    lines += ["", "Median epoch times behind the ratios:", "",
-              "| network | bp (`bp.fit`) | PyTorch | scikit-learn |", "|---|---|---|---|"]
-    for key, label in (("digits_32", "64-32-10, batch 32, digits"), ("digits_128", "64-128-10, batch 32, digits"),
-                       ("synthetic_784", "784-256-10, batch 128, 60000 synthetic")):
-        med = epochs[key].get("median_seconds", {})
-        cells = [f"{med[c] * 1e3:.4g} ms" if c in med else "-" for c in ("bp", "torch", "sklearn")]
-        lines.append(f"| {label} | " + " | ".join(cells) + " |")
-    if matmul:
-        lines += ["", f"On 784-256-10 bp does the epoch's {epochs['synthetic_784']['matmul_gflop_per_epoch']:.1f} "
-                      f"GFLOP of matrix products at {matmul['bp_gflops']:.1f} GFLOP/s; numpy's 1024x1024 "
-                      f"product ran at {matmul['numpy_gflops']:.1f} GFLOP/s in the same run."]
-    return "\n".join(lines)
-
-
-def update_readme(results):
-    """Replace the section between the README's markers with this run's figures."""
-    text = README.read_text()
-    if START not in text or END not in text:
-        print(f"note: {README} has no markers for the run's section; not updated")
-        return
-    before, rest = text.split(START, 1)
-    after = rest.split(END, 1)[1]
-    README.write_text(before + START + "\n" + run_section(results) + "\n" + END + after)
-
-
 def main():
     started = time.perf_counter()
-    info = machine()
+    info = harness.machine()
     info["date"] = datetime.datetime.now().astimezone().isoformat(timespec="seconds")
     print(f"bp benchmark, {info['date']}")
     print(f"{info['cpu']}, {info['cores']} cores; python {info['python']}, numpy {info['numpy']} "
@@ -627,51 +364,18 @@ def main():
     conv = conv_comparison(number=100, repeats=15)
     rnn = rnn_comparison(number=50, repeats=15)
 
-    # The table of goals.
-    rows = []
-    names = {"digits_32": "64-32-10, batch 32, digits", "digits_128": "64-128-10, batch 32, digits",
-             "synthetic_784": "784-256-10, batch 128, 60000 synthetic"}
-    torch_goal = {"digits_32": 0.5, "digits_128": 0.5, "synthetic_784": 1.2}
-    for key, label in names.items():
-        rows.append(goal_row(f"torch_{key}", f"bp / PyTorch epoch, {label}",
-                             epochs[key].get("ratio_bp_torch"), "<=", torch_goal[key]))
-    for key, label in names.items():
-        rows.append(goal_row(f"sklearn_{key}", f"bp / scikit-learn epoch, {label}",
-                             epochs[key].get("ratio_bp_sklearn"), "<=", 0.8))
-    rows.append(goal_row("matmul", "bp matmul throughput (784-256-10) / numpy 1024x1024 matmul",
-                         matmul.get("ratio"), ">=", 0.5))
-    for key, g in grad_fwd.items():
-        rows.append(goal_row(f"grad_forward_{key}", f"backprop gradient / forward pass, {key}, "
-                             f"batch {g['batch_size']}", g["ratio"], "<=", 3))
-    rows.append(goal_row("finite_differences", f"finite-difference gradient / backprop, "
-                         f"{'-'.join(map(str, fd['sizes']))} (P = {fd['n_params']})", fd["ratio"], ">=",
-                         fd["goal"], shown=f"{fd['ratio']:.0f}", goal=f">= {fd['goal']:g} (0.5 P)"))
-    rows.append(goal_row("import", "import bp / import numpy (whole process)", imports["ratio"], "<=", 2))
-    for key, layer in (("conv2d", conv), ("rnn", rnn)):
-        name = layer["title"].split(" ")[0]
-        rows.append(goal_row(key, f"bp / PyTorch {name} forward+backward", layer.get("ratio"), "<=", 2,
-                             kind="aim"))
-
     total = time.perf_counter() - started
     info["load_average_end"] = list(os.getloadavg())
     results = {"machine": info, "epochs": epochs, "matmul": matmul, "gradient_vs_forward": grad_fwd,
                "finite_differences": fd, "imports": imports, "conv2d": conv, "rnn": rnn,
-               "goals": rows, "total_seconds": total,
+               "total_seconds": total,
                "notes": {"ratio": "bp time / other time: below 1 means bp is faster",
                          "bp_epoch": "bp.fit(net, loss, X, y, SGD, epochs=1, batch_size, rng) timed as a whole",
                          "matmul_flops": "forward and dC/dW products of every layer, dC/d(input) of every "
                                          "layer but the first (whose input is the data)"}}
-    RESULTS.write_text(json.dumps(results, indent=1) + "\n")
-
-    width = max(len(r["figure"]) for r in rows)
-    print(f"\n{'figure':<{width}}  {'measured':>9}  {'goal':<20} met")
-    print("-" * (width + 38))
-    for r in rows:
-        print(f"{r['figure']:<{width}}  {r['shown']:>9}  {r['goal']:<20} {'yes' if r['met'] else 'NO'}")
-    print(f"\n{sum(r['met'] for r in rows)} of {len(rows)} goals and aims met; total time {total:.0f} s; "
-          f"load average at start {info['load_average_start'][0]:.2f}, at end {info['load_average_end'][0]:.2f}")
-    update_readme(results)
-    print(f"wrote {RESULTS} and the table in {README}")
+    results["goals"] = report.goal_rows(results)
+    report.write_results(results)
+    report.print_table(results["goals"], info, total)
 
 
 if __name__ == "__main__":
