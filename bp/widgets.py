@@ -223,10 +223,10 @@ def static_slider_html(problem, epochs=200, seed=0, lr_range=(1e-3, 10.0), per_d
     data = json.dumps({"lrs": [f"{lr:.3g}" for lr in lrs], "frames": frames, "messages": messages})
     return f"""<div class="bp-lr-slider" id="{uid}" style="font-family: sans-serif">
 <p style="margin: 0 0 4px 0"><label>learning rate (precomputed, {len(lrs)} runs):
-<input type="range" min="0" max="{len(lrs) - 1}" step="1" value="{first}" style="width: 320px; vertical-align: middle">
-<code class="bp-lr-value">{lrs[first]:.3g}</code></label></p>
-<p class="bp-lr-message" style="margin: 0 0 4px 0; font-weight: bold">{html.escape(messages[first])}</p>
-<img class="bp-lr-frame" src="{frames[first]}" alt="Training loss per epoch and the fitted curve for the chosen learning rate" style="max-width: 100%">
+<input type="range" min="0" max="{len(lrs) - 1}" step="1" value="{first}" aria-valuetext="learning rate {lrs[first]:.3g}" style="width: min(320px, 100%); vertical-align: middle">
+<code class="bp-lr-value" style="color: inherit; background: none">{lrs[first]:.3g}</code></label></p>
+<p class="bp-lr-message" aria-live="polite" style="margin: 0 0 4px 0; font-weight: bold">{html.escape(messages[first])}</p>
+<img class="bp-lr-frame" src="{frames[first]}" alt="Training loss per epoch and the fitted curve for learning rate {lrs[first]:.3g}" style="max-width: 100%">
 <script>
 (function () {{
   var root = document.getElementById("{uid}");
@@ -234,8 +234,12 @@ def static_slider_html(problem, epochs=200, seed=0, lr_range=(1e-3, 10.0), per_d
   var input = root.querySelector("input");
   input.addEventListener("input", function () {{
     var i = Number(input.value);
-    root.querySelector(".bp-lr-frame").src = data.frames[i];
+    var frame = root.querySelector(".bp-lr-frame");
+    frame.src = data.frames[i];
+    frame.alt = "Training loss per epoch and the fitted curve for learning rate " + data.lrs[i];
+    input.setAttribute("aria-valuetext", "learning rate " + data.lrs[i]);
     root.querySelector(".bp-lr-value").textContent = data.lrs[i];
+    // a polite live region: a screen reader says the result once the reader pauses
     root.querySelector(".bp-lr-message").textContent = data.messages[i];
   }});
 }})();

@@ -1,4 +1,4 @@
-"""bp's optional parts say what to install when their package is missing.
+"""bp's optional parts: import bp stays numpy-only, and a missing package names its install.
 
 Each case runs in a fresh interpreter in which the package is made unimportable
 (``sys.modules[name] = None`` makes ``import name`` raise ImportError).
@@ -42,3 +42,23 @@ def test_the_book_extra_lists_every_package_bp_requires():
             required.add("scikit-learn" if top == "sklearn" else top)
     assert required == {"sympy", "matplotlib", "ipywidgets", "scikit-learn"}
     assert required <= listed
+
+
+# --- what import bp loads -----------------------------------------------------------------
+# Only numpy: sympy, matplotlib, ipywidgets and scikit-learn are imported by the parts
+# that need them, when they are used (bp/extras.py).
+
+
+def test_import_bp_is_numpy_only():
+    code = ("import sys, bp; heavy = [m for m in ('sympy', 'matplotlib', 'ipywidgets', 'sklearn') "
+            "if m in sys.modules]; print(heavy)")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "[]"
+
+
+def test_importing_the_new_layers_keeps_bp_numpy_only():
+    code = ("import sys, bp, bp.recurrent, bp.convolution; "
+            "heavy = [m for m in ('sympy', 'matplotlib', 'ipywidgets', 'sklearn', 'scipy', 'torch') "
+            "if m in sys.modules]; print(heavy)")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "[]"

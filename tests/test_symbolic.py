@@ -19,8 +19,6 @@ ARCHITECTURES = [
     ((2, 3, 4), ("tanh", "identity"), "cross_entropy"),
     ((2, 3, 4), ("relu", "sigmoid"), "mse"),
 ]
-# The 3-4-5-2 networks take most of the time: tests/test_symbolic_deep.py runs them,
-# so that pytest-xdist (which keeps a file on one worker) can run both files at once.
 
 
 def _id(arch):
@@ -117,6 +115,12 @@ def test_symbolic_network_rejects_bad_arguments():
         S.SymbolicNetwork((2, 3, 4), ("tanh", "identity"), "cross_entropy", N=3, labels=(0, 4, 1))
 
 
+def test_symbolic_network_refuses_float_labels():
+    from bp.symbolic import SymbolicNetwork
+    with pytest.raises(ValueError, match="integers"):
+        SymbolicNetwork(sizes=(2, 2), activations=("identity",), N=2, loss="cross_entropy", labels=(0.7, 1.2))
+
+
 def test_name_derivatives_writes_sigma_prime():
     from bp.symbolic import name_derivatives, sigma, sigma_prime
     x, w, b = sp.symbols("x w b", real=True)
@@ -124,3 +128,25 @@ def test_name_derivatives_writes_sigma_prime():
     assert not derivative.has(sp.Subs) and not derivative.has(sp.Derivative)
     assert S.is_zero(derivative - 2 * sigma(w * x + b) * sigma_prime(w * x + b) * x)
     assert not S.is_zero(derivative - 2 * sigma(w * x + b) * sigma_prime(w * x + b))
+
+
+# --- deeper networks: 3-4-5-2 -------------------------------------------------------------
+# Two hidden layers, so (BP2) carries delta back through more than one layer. The
+# slowest tests of the suite (about a minute and a half).
+
+
+DEEP = [
+    ((3, 4, 5, 2), ("tanh", "sigmoid", "sigmoid"), "mse"),
+    ((3, 4, 5, 2), ("sigmoid", "tanh", "identity"), "cross_entropy"),
+]
+
+
+@pytest.mark.parametrize("arch", DEEP, ids=["mse", "cross_entropy"])
+def test_deep_network_backprop_equations_exact_and_bp_agrees(arch):
+    sizes, activations, loss = arch
+    net = S.SymbolicNetwork(sizes, activations, loss, N=3)
+    result = S.check_backprop_equations(net)
+    assert set(result) == {"W1", "b1", "W2", "b2", "W3", "b3"}
+    assert all(result.values()), result
+    errors = S.compare_with_bp(net, np.random.default_rng(7))
+    assert max(errors.values()) < 1e-10, errors

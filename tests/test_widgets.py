@@ -66,3 +66,13 @@ def test_static_slider_has_one_distinct_frame_per_rate_and_no_network_use():
     assert "Diverged at epoch" in page                         # the largest rate diverges
     assert "http://" not in page and "https://" not in page
     assert static_slider_html(problem, epochs=200, lr_range=(1e-2, 10.0), per_decade=2) == page
+
+
+def test_static_slider_speaks_the_rate_and_announces_the_result():
+    # A screen reader must hear "learning rate 0.1", not the slider's index, and the
+    # printed result must sit in a polite live region so that a change is announced.
+    problem = CurveFitting(n_points=12, hidden=4)
+    page = static_slider_html(problem, epochs=20, lr_range=(1e-2, 1.0), per_decade=1, start=0.1)
+    assert 'aria-valuetext="learning rate 0.1"' in page
+    assert 'class="bp-lr-message" aria-live="polite"' in page
+    assert 'input.setAttribute("aria-valuetext", "learning rate " + data.lrs[i])' in page

@@ -1,24 +1,49 @@
-"""Browser test of the built site: the kernel-free learning-rate slider really works.
+"""Browser test of the built site, page by page, at phone and laptop width.
 
     make browser-test      (after make book; .ci/run calls both)
 
-For every built page that holds a precomputed slider (bp.widgets.static_slider_html),
-load it in headless Chromium with every network request blocked, move the slider,
-and check that the picture and the printed result change. Also check that MathJax
-rendered the page's math from the site's own copy, and that no ipywidgets widget
-(which would move without doing anything, having no kernel) is on the page.
+Every page of _build/html is opened in headless Chromium with every network
+request blocked, at 390x844 (a phone) and 1280x800 (a laptop), and checked:
+
+- the chapter list opens from the visible sidebar button;
+- no page is wider than the screen, and no display formula is cut at the margin
+  without a scroll bar of its own;
+- no formula is a Tab stop (MathJax's menu would otherwise put each one there);
+- no exercise answer is in view before its solution is opened (cells tagged
+  hide-cell and the contents of dropdown solutions are hidden);
+- no script error in the console;
+- axe-core (from the npm registry, loaded into the page) reports no serious or
+  critical accessibility violation;
+- the page's weight (the HTML and every file it loaded) is printed, and the median
+  chapter page weighs at most 2 MB.
+
+On the pages that hold the precomputed learning-rate slider, the slider is moved
+and the picture, the printed result and the screen-reader text must change. The
+tracebacks check reads the HTML: no page shows the build folder's absolute path.
 
 Chromium comes from Debian's `chromium` package; if it is missing this script
-installs it with apt-get when it can (as root), and otherwise skips with a message.
-Playwright (from PyPI) drives it; it does not download a browser of its own.
+installs it with apt-get when it can (as root), and otherwise skips with a message
+(fails under CI). Playwright (from PyPI) drives it; it does not download a browser
+of its own. axe-core is fetched once with `npm pack` into .venv/.
 """
+import contextlib
+import functools
+import http.server
 import os
 import shutil
+import statistics
 import subprocess
 import sys
+import tarfile
+import threading
 from pathlib import Path
+from urllib.parse import unquote, urlparse
 
 SITE = Path("_build/html")
+SIZES = {"phone": (390, 844), "laptop": (1280, 800)}
+AXE_VERSION = "4.10.3"
+AXE_DIR = Path(".venv") / f"axe-core-{AXE_VERSION}"
+MEDIAN_PAGE_LIMIT = 2_000_000  # bytes
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking",
                  "--disable-component-update", "--disable-sync", "--disable-quic"]
 
@@ -43,20 +68,201 @@ def pages_with_sliders():
     return sorted(p for p in SITE.rglob("*.html") if "bp-lr-slider" in p.read_text(encoding="utf-8"))
 
 
-def check_page(browser, page_path):
+def axe_script():
+    """axe-core's browser bundle, fetched once from the npm registry with `npm pack`."""
+    script = AXE_DIR / "package" / "axe.min.js"
+    if not script.exists():
+        AXE_DIR.mkdir(parents=True, exist_ok=True)
+        done = subprocess.run(["npm", "pack", f"axe-core@{AXE_VERSION}", "--pack-destination", str(AXE_DIR)],
+                              capture_output=True, text=True)
+        if done.returncode != 0:
+            sys.exit(f"browser test: `npm pack axe-core@{AXE_VERSION}` failed:\n{done.stderr[-2000:]}")
+        with tarfile.open(AXE_DIR / f"axe-core-{AXE_VERSION}.tgz") as archive:
+            archive.extract("package/axe.min.js", AXE_DIR)
+    return script
+
+
+def site_pages():
+    """Every page a reader reaches: the chapters, the front page and the index (not the
+    root index.html, which only redirects to the front page, nor the search page)."""
+    return sorted(p for p in SITE.rglob("*.html")
+                  if "_static" not in p.parts and "_sources" not in p.parts and p.name != "search.html"
+                  and 'http-equiv="Refresh"' not in p.read_text(encoding="utf-8"))
+
+
+class QuietHandler(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, *args):
+        pass
+
+
+@contextlib.contextmanager
+def serve_site():
+    """The built site over http on 127.0.0.1, as a reader's browser gets it (file:// URLs
+    raise errors of their own that no reader sees). Yields the base URL."""
+    handler = functools.partial(QuietHandler, directory=str(SITE))
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}/"
+    finally:
+        server.shutdown()
+
+
+def url_of(base, page_path):
+    return base + page_path.relative_to(SITE).as_posix()
+
+
+# Run in the page after MathJax has finished. Returns what the checks need.
+PAGE_FACTS = """() => {
+  const width = window.innerWidth;
+  const visible = (el) => el.checkVisibility({checkOpacity: true, checkVisibilityCSS: true});
+  const scrolls = (el) => ["auto", "scroll"].includes(getComputedStyle(el).overflowX);
+  const cut = [];
+  for (const formula of document.querySelectorAll('mjx-container[display="true"]')) {
+    if (!visible(formula)) continue;
+    // a formula is fine if it fits its box, or if a box around it scrolls (and that box fits the screen)
+    let box = formula, ok = false;
+    while (box && box !== document.body) {
+      if (box.scrollWidth <= box.clientWidth + 1 && box.getBoundingClientRect().right <= width + 1) { ok = true; break; }
+      if (scrolls(box) && box.getBoundingClientRect().right <= width + 1) { ok = true; break; }
+      box = box.parentElement;
+    }
+    if (!ok) cut.push(formula.textContent.slice(0, 40));
+  }
+  const tabStops = [...document.querySelectorAll("mjx-container")].filter(el => el.tabIndex >= 0).length;
+  const answers = [];
+  for (const cell of document.querySelectorAll(".cell.tag_hide-cell")) {
+    for (const part of cell.querySelectorAll(".cell_output, .cell_input")) {
+      if (visible(part)) answers.push("cell " + (cell.id || cell.className));
+    }
+  }
+  for (const solution of document.querySelectorAll(".admonition.dropdown, details.sd-dropdown")) {
+    const body = [...solution.children].filter(el => !el.matches(".admonition-title, summary, button"));
+    if (solution.tagName === "DETAILS" ? solution.open : body.some(visible)) {
+      answers.push("dropdown " + solution.textContent.trim().slice(0, 30));
+    }
+  }
+  return {pageWidth: document.documentElement.scrollWidth, width, cut, tabStops, answers};
+}"""
+
+SERIOUS_AXE = """async () => {
+  const result = await axe.run(document, {resultTypes: ["violations"]});
+  return result.violations.filter(v => v.impact === "serious" || v.impact === "critical")
+                          .map(v => `${v.id} (${v.impact}, ${v.nodes.length}x): ${v.nodes[0].target.join(" ")}`);
+}"""
+
+
+def open_page(browser, base, page_path, size):
+    """The page at this size, every other host blocked, MathJax finished; with its
+    console errors and the site's files it loaded."""
+    width, height = SIZES[size]
+    page = browser.new_page(viewport={"width": width, "height": height})
+    errors, loaded = [], set()
+
+    def only_local(route):
+        url = route.request.url
+        if url.startswith((base, "data:")):
+            if url.startswith(base):
+                loaded.add(url.split("?")[0].split("#")[0])
+            route.continue_()
+        else:
+            errors.append(f"blocked request to {url}")
+            route.abort()
+
+    page.on("console", lambda message: message.type == "error" and errors.append(message.text))
+    page.on("pageerror", lambda error: errors.append(str(error)))
+    page.on("response", lambda response: response.status >= 400
+            and errors.append(f"{response.status} for {response.url[len(base) - 1:]}"))
+    page.route("**/*", only_local)
+    page.goto(url_of(base, page_path), wait_until="load")
+    page.evaluate("() => window.MathJax && MathJax.startup && MathJax.startup.promise ? "
+                  "MathJax.startup.promise.then(() => true) : true")
+    page.wait_for_timeout(100)  # bp-book.js marks the wide formulas after MathJax is done
+    return page, errors, loaded
+
+
+def weight(loaded):
+    """Bytes of the site's files that the page loaded (the HTML included)."""
+    paths = {SITE / unquote(urlparse(url).path).lstrip("/") for url in loaded}
+    return sum(p.stat().st_size for p in paths if p.is_file())
+
+
+def sidebar_opens(page, size):
+    """Click the visible sidebar button; the chapter list must appear (phone: a dialog
+    opens; laptop: the sidebar hides and shows again)."""
+    button = page.locator(".primary-toggle:visible").first
+    if size == "phone":
+        button.click()
+        page.wait_for_timeout(300)
+        opened = page.locator("#pst-primary-sidebar-modal[open] .bd-links a").first.is_visible()
+        page.keyboard.press("Escape")
+        return opened
+    sidebar = page.locator("#pst-primary-sidebar")
+    before = sidebar.is_visible()
+    button.click()
+    page.wait_for_timeout(300)
+    after = sidebar.is_visible()
+    button.click()
+    page.wait_for_timeout(300)
+    return before != after and sidebar.is_visible() == before
+
+
+def check_site(browser, base, axe):
+    """Every page at both sizes. Returns the list of failures (empty when all is well)."""
+    failures, weights = [], {}
+    for page_path in site_pages():
+        name = str(page_path.relative_to(SITE))
+        for size in SIZES:
+            page, errors, loaded = open_page(browser, base, page_path, size)
+            facts = page.evaluate(PAGE_FACTS)
+            errors = list(errors)  # before axe-core, whose own stylesheet requests may fail
+            page.add_script_tag(path=str(axe))
+            serious = page.evaluate(SERIOUS_AXE)
+            opens = sidebar_opens(page, size)
+            weights[name] = weight(loaded)
+            problems = []
+            if not opens:
+                problems.append("the sidebar did not open from its visible button")
+            if facts["pageWidth"] > facts["width"] + 1:
+                problems.append(f"page {facts['pageWidth']} px wide on a {facts['width']} px screen")
+            if facts["cut"]:
+                problems.append(f"{len(facts['cut'])} formulas cut without a scroll bar, first: {facts['cut'][0]!r}")
+            if facts["tabStops"]:
+                problems.append(f"{facts['tabStops']} formulas are Tab stops")
+            if facts["answers"]:
+                problems.append(f"{len(facts['answers'])} answers in view: {facts['answers'][:3]}")
+            if errors:
+                problems.append(f"console errors: {errors[:3]}")
+            if serious:
+                problems.append(f"axe-core: {serious}")
+            status = "ok" if not problems else "FAILED: " + "; ".join(problems)
+            print(f"  {name:45s} {size:6s} {weights[name] / 1e6:5.2f} MB  {status}", flush=True)
+            failures += [f"{name} ({size}): {p}" for p in problems]
+            page.close()
+    chapters = [w for n, w in weights.items() if n.startswith("book/")]
+    median = statistics.median(chapters)
+    print(f"browser test: median chapter page {median / 1e6:.2f} MB (limit {MEDIAN_PAGE_LIMIT / 1e6:.0f} MB), "
+          f"largest {max(chapters) / 1e6:.2f} MB")
+    if median > MEDIAN_PAGE_LIMIT:
+        failures.append(f"the median chapter page weighs {median / 1e6:.2f} MB, more than 2 MB")
+    return failures
+
+
+def check_page(browser, base, page_path):
     page = browser.new_page(viewport={"width": 1280, "height": 1800})
     blocked = []
 
     def only_local(route):
         url = route.request.url
-        if url.startswith(("file:", "data:")):
+        if url.startswith((base, "data:")):
             route.continue_()
         else:
             blocked.append(url)
             route.abort()
 
     page.route("**/*", only_local)
-    page.goto(page_path.resolve().as_uri())
+    page.goto(url_of(base, page_path))
     if page.locator(".math").count():  # MathJax typesets the page's math from the site's own copy
         page.wait_for_selector("mjx-container", state="attached", timeout=20000)
     assert page.locator(".jupyter-widgets, .widget-slider").count() == 0, "an ipywidgets widget is on the page"
@@ -65,17 +271,23 @@ def check_page(browser, page_path):
     slider_box.scroll_into_view_if_needed()
     slider = slider_box.locator("input[type=range]")
     image, message = slider_box.locator("img.bp-lr-frame"), slider_box.locator(".bp-lr-message")
-    before = (slider.input_value(), image.get_attribute("src"), message.inner_text())
+    before = (slider.input_value(), image.get_attribute("src"), message.inner_text(),
+              slider.get_attribute("aria-valuetext"))
     last = slider.get_attribute("max")
     slider.fill(last)  # drag to the largest learning rate
-    after = (slider.input_value(), image.get_attribute("src"), message.inner_text())
+    after = (slider.input_value(), image.get_attribute("src"), message.inner_text(),
+             slider.get_attribute("aria-valuetext"))
     assert after[0] == last != before[0], f"the slider did not move: {before[0]} -> {after[0]}"
     assert after[1] != before[1], "moving the slider did not change the figure"
     assert after[2] != before[2], "moving the slider did not change the printed result"
+    assert after[3] != before[3] and after[3].startswith("learning rate "), \
+        f"a screen reader would not hear the new rate: aria-valuetext {before[3]!r} -> {after[3]!r}"
+    assert message.get_attribute("aria-live") == "polite", "the result is not announced (no live region)"
     shot = Path("_build") / f"browser-test-{page_path.stem}.png"
     slider_box.screenshot(path=str(shot))
     print(f"browser test: {page_path}: slider {before[0]} -> {after[0]}, figure changed, "
-          f"message '{before[2]}' -> '{after[2]}'; network requests blocked: {len(blocked)}; "
+          f"message '{before[2]}' -> '{after[2]}', aria-valuetext '{after[3]}'; "
+          f"network requests blocked: {len(blocked)}; "
           f"screenshot {shot}")
     page.close()
 
@@ -108,12 +320,20 @@ def main():
         return
     from playwright.sync_api import sync_playwright
 
-    with sync_playwright() as p:
+    axe = axe_script()
+    with sync_playwright() as p, serve_site() as base:
         browser = p.chromium.launch(executable_path=chromium, args=CHROMIUM_ARGS)
         for page_path in pages:
-            check_page(browser, page_path)
+            check_page(browser, base, page_path)
+        print(f"browser test: every page at {' and '.join(f'{w}x{h}' for w, h in SIZES.values())}, "
+              f"served from {base}:")
+        failures = check_site(browser, base, axe)
         browser.close()
-    print(f"browser-test: {len(pages)} passed, 0 failed")
+    if failures:
+        print(f"browser-test: {len(failures)} failed:", *failures, sep="\n  ")
+        sys.exit(1)
+    print(f"browser-test: {len(pages)} slider pages and {len(site_pages())} pages at {len(SIZES)} sizes "
+          "passed, 0 failed")
 
 
 if __name__ == "__main__":

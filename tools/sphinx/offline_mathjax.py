@@ -11,9 +11,10 @@ import shutil
 from importlib.resources import files
 from pathlib import Path
 
-# tex-chtml.js is the entry point; it loads TeX extensions, fonts and the
-# accessibility and menu code from these folders on demand.
-PARTS = ["tex-chtml.js", "input/tex", "output/chtml", "a11y", "ui", "adaptors"]
+# startup.js is the entry point (_config.yml's mathjax_path); it loads the parts that
+# _config.yml's mathjax3_config lists, then TeX extensions and fonts on demand.
+PARTS = ["startup.js", "core.js", "input/tex.js", "input/tex", "output/chtml.js", "output/chtml",
+         "a11y/assistive-mml.js", "adaptors"]
 
 
 def copy_mathjax(app, exception):
@@ -25,7 +26,7 @@ def copy_mathjax(app, exception):
         if (source / part).is_dir():
             shutil.copytree(source / part, target / part, dirs_exist_ok=True)
         else:
-            target.mkdir(parents=True, exist_ok=True)
+            (target / part).parent.mkdir(parents=True, exist_ok=True)
             shutil.copy2(source / part, target / part)
     shutil.copy2(package / "LICENSE", target / "LICENSE")
 

@@ -1,0 +1,65 @@
+"""Plain functions that several test files share: small networks, batches, layer checks.
+
+A test imports them (``from helpers import small_net, data``) and calls them, often
+more than once with other seeds or sizes, and sometimes inside a parametrize list,
+which pytest evaluates before any fixture exists. The import works because tests/
+has no __init__.py: pytest puts tests/ on sys.path before it imports conftest.py
+and the test files. The fixtures are in conftest.py.
+"""
+import numpy as np
+
+import bp
+
+
+ACTIVATIONS = {"sigmoid": bp.Sigmoid, "tanh": bp.Tanh, "relu": bp.ReLU}
+
+
+def make_net(sizes, activation, rng, final_activation=None):
+    """Dense layers of the given sizes with `activation` between them; Xavier weights and
+    random biases."""
+    layers = []
+    for i, (n_in, n_out) in enumerate(zip(sizes[:-1], sizes[1:])):
+        layers.append(bp.Dense(n_in, n_out, rng=rng, init="xavier"))
+        if i < len(sizes) - 2:
+            layers.append(ACTIVATIONS[activation]())
+    if final_activation:
+        layers.append(ACTIVATIONS[final_activation]())
+    for layer in layers:  # non-zero biases too: zeros would hide a broken db
+        if "b" in layer.params:
+            layer.params["b"][:] = rng.normal(0.0, 0.5, layer.params["b"].shape)
+    return bp.Sequential(layers)
+
+
+def batch(rng, N, n_in, loss, n_out):
+    """N random inputs and their targets: class labels for loss "ce", real numbers for "mse"."""
+    X = rng.normal(size=(N, n_in))
+    y = rng.integers(0, n_out, N) if loss == "ce" else rng.normal(size=(N, n_out))
+    return X, y
+
+
+def small_net(seed=0):
+    """Dense(3 -> 5), Tanh, Dense(5 -> 2); another seed gives other weights."""
+    rng = np.random.default_rng(seed)
+    return bp.Sequential([bp.Dense(3, 5, rng=rng), bp.Tanh(), bp.Dense(5, 2, rng=rng)])
+
+
+def data(seed=1, N=4):
+    """N examples for small_net: inputs with 3 features and labels 0 or 1."""
+    rng = np.random.default_rng(seed)
+    return rng.normal(size=(N, 3)), rng.integers(0, 2, size=N)
+
+
+def layer_gradcheck(layer, X, rng):
+    """Relative error of backward() against finite differences, per parameter and for the input.
+
+    The layer is checked through the scalar C = sum(R * layer.forward(X)) with a fixed
+    random R: then dC/d(output) = R, so backward(R) must give dC/dX and fill
+    dC/d(every parameter).
+    """
+    return bp.gradcheck_layer(layer, X, rng)
+
+
+def show(title, report):
+    """Print a report (visible with pytest -s), then return it."""
+    print(f"\n{title}: worst relative error {report.worst:.1e}\n{report}")
+    return report

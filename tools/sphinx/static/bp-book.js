@@ -1,0 +1,63 @@
+/* The book's own script, added to every page by tools/sphinx/book_style.py.
+
+   Sidebar buttons. pydata-sphinx-theme 0.17 renders a hidden navbar copy of each
+   sidebar toggle before the visible one in the article header, and both themes bind
+   their click handlers to document.querySelector(".primary-toggle") -- the first, hidden
+   one -- so the visible buttons do nothing (pydata-sphinx-theme issue #2451). Upgrading
+   is not possible beside Jupyter Book 1 (sphinx-book-theme 1.4 needs Sphinx 8). Here
+   every other toggle passes its click on to the bound one, whose handlers then open the
+   sidebar (a modal dialog on narrow screens, collapse/expand on wide ones). */
+(function () {
+  function forwardClicks(selector) {
+    var buttons = document.querySelectorAll(selector);
+    var bound = buttons[0];
+    for (var i = 1; i < buttons.length; i++) {
+      buttons[i].addEventListener("click", function (event) {
+        event.preventDefault();
+        event.stopPropagation();
+        bound.click();
+      });
+    }
+  }
+  function start() {
+    forwardClicks(".primary-toggle");
+    forwardClicks(".secondary-toggle");
+  }
+  if (document.readyState === "loading") {
+    document.addEventListener("DOMContentLoaded", start);
+  } else {
+    start();
+  }
+})();
+
+/* Wide formulas. A display equation wider than the column scrolls inside its own box
+   (bp-book.css). A box that scrolls must be reachable from the keyboard, so it gets
+   tabindex=0 and a name; formulas that fit stay out of the Tab order. Measured after
+   MathJax has typeset the page, and again when the window changes size. */
+(function () {
+  function markScrollingFormulas() {
+    document.querySelectorAll("div.math").forEach(function (box) {
+      if (box.scrollWidth > box.clientWidth + 1) {
+        box.tabIndex = 0;
+        box.setAttribute("role", "region");
+        box.setAttribute("aria-label", "equation, scrolls sideways");
+      } else {
+        box.removeAttribute("tabindex");
+        box.removeAttribute("role");
+        box.removeAttribute("aria-label");
+      }
+    });
+  }
+  window.addEventListener("load", function () {
+    if (window.MathJax && MathJax.startup && MathJax.startup.promise) {
+      MathJax.startup.promise.then(markScrollingFormulas);
+    } else {
+      markScrollingFormulas();
+    }
+  });
+  var pending = null;
+  window.addEventListener("resize", function () {
+    clearTimeout(pending);
+    pending = setTimeout(markScrollingFormulas, 200);
+  });
+})();
