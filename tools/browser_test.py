@@ -143,7 +143,11 @@ PAGE_FACTS = """() => {
       answers.push("dropdown " + solution.textContent.trim().slice(0, 30));
     }
   }
-  return {pageWidth: document.documentElement.scrollWidth, width, cut, tabStops, answers};
+  const download = document.querySelector("a.btn-download-bundle-button");
+  const code = [...document.querySelectorAll("div.cell div.highlight pre, div.cell div.output pre")];
+  const codeScrolls = code.filter(pre => visible(pre) && pre.scrollWidth > pre.clientWidth + 1).length;
+  return {pageWidth: document.documentElement.scrollWidth, width, cut, tabStops, answers,
+          download: download ? download.getAttribute("href") : null, code: code.length, codeScrolls};
 }"""
 
 SERIOUS_AXE = """async () => {
@@ -210,7 +214,7 @@ def sidebar_opens(page, size):
 
 def check_site(browser, base, axe):
     """Every page at both sizes. Returns the list of failures (empty when all is well)."""
-    failures, weights = [], {}
+    failures, weights, code_blocks = [], {}, [0, 0]
     for page_path in site_pages():
         name = str(page_path.relative_to(SITE))
         for size in SIZES:
@@ -234,12 +238,20 @@ def check_site(browser, base, axe):
                 problems.append(f"{len(facts['answers'])} answers in view: {facts['answers'][:3]}")
             if errors:
                 problems.append(f"console errors: {errors[:3]}")
+            if name.startswith("book/") and not (facts["download"] or "").endswith("bp-book-notebooks.zip"):
+                problems.append("no link to the notebooks download in the download menu")
             if serious:
                 problems.append(f"axe-core: {serious}")
             status = "ok" if not problems else "FAILED: " + "; ".join(problems)
-            print(f"  {name:45s} {size:6s} {weights[name] / 1e6:5.2f} MB  {status}", flush=True)
+            # Not a failure yet: code blocks that scroll sideways (the aim is none at 1280 px).
+            scrolling = f"code scrolls {facts['codeScrolls']:2d}/{facts['code']:2d}"
+            print(f"  {name:45s} {size:6s} {weights[name] / 1e6:5.2f} MB  {scrolling}  {status}", flush=True)
+            if size == "laptop":
+                code_blocks[0] += facts["code"]
+                code_blocks[1] += facts["codeScrolls"]
             failures += [f"{name} ({size}): {p}" for p in problems]
             page.close()
+    print(f"browser test: at 1280 px, {code_blocks[1]} of {code_blocks[0]} code blocks scroll sideways")
     chapters = [w for n, w in weights.items() if n.startswith("book/")]
     median = statistics.median(chapters)
     print(f"browser test: median chapter page {median / 1e6:.2f} MB (limit {MEDIAN_PAGE_LIMIT / 1e6:.0f} MB), "
@@ -303,10 +315,25 @@ def check_tracebacks_name_project_files():
     print(f"browser test: no page shows the build folder's path; {chapter.name} names bp/dense.py")
 
 
+def check_download():
+    """The download that every page links to holds bp and every chapter (tools/sphinx/download_bundle.py)."""
+    import zipfile
+    bundle = SITE / "bp-book-notebooks.zip"
+    assert bundle.is_file(), f"{bundle} is missing"
+    names = set(zipfile.ZipFile(bundle).namelist())
+    chapters = sorted(p.name for p in Path("book").glob("*.ipynb"))
+    missing = [f"bp-book/book/{c}" for c in chapters if f"bp-book/book/{c}" not in names]
+    missing += [n for n in ("bp-book/README.md", "bp-book/pyproject.toml", "bp-book/bp/__init__.py") if n not in names]
+    assert not missing, f"{bundle.name} lacks {missing}"
+    print(f"browser test: {bundle.name} holds bp and the {len(chapters)} chapters "
+          f"({bundle.stat().st_size / 1e6:.1f} MB)")
+
+
 def main():
     if not SITE.is_dir():
         sys.exit("browser test: no built site in _build/html; run `make book` first.")
     check_tracebacks_name_project_files()
+    check_download()
     pages = pages_with_sliders()
     if not pages:
         sys.exit("browser test: no page of the built site has a precomputed learning-rate slider.")
