@@ -83,23 +83,24 @@ class CurveFitting:
 
 
 class RunFigure:
-    """A two-panel figure (loss curve, fitted model) redrawn in place for each run.
+    """A two-panel figure (loss curve above, fitted model below) redrawn in place for each run.
 
     The axes, data points and labels are drawn once; each run only updates the
     lines and texts that change, which keeps a redraw fast enough for a slider.
     """
 
-    def __init__(self, problem, figsize=(9, 3.4), dpi=64):
+    def __init__(self, problem, figsize=(4.6, 5.6), dpi=80):
         self.problem = problem
+        # Panels stacked, 368 px wide: a phone shows the picture at nearly full size.
         # A fixed layout: automatic layout engines take most of the redraw time.
-        self.fig, (ax_loss, ax_model) = plt.subplots(1, 2, figsize=figsize, dpi=dpi)
-        self.fig.subplots_adjust(left=0.08, right=0.98, bottom=0.15, top=0.9, wspace=0.25)
+        self.fig, (ax_loss, ax_model) = plt.subplots(2, 1, figsize=figsize, dpi=dpi)
+        self.fig.subplots_adjust(left=0.17, right=0.97, bottom=0.1, top=0.95, hspace=0.42)
         plt.close(self.fig)  # shown only on request, not by the inline backend
 
         ax_loss.set_yscale("log")
         ax_loss.set_ylim(1e-3, 1e2)
         ax_loss.set_xlabel("epoch")
-        ax_loss.set_ylabel("training loss (MSE, log scale)")
+        ax_loss.set_ylabel("loss (MSE, log scale)")
         (self.loss_line,) = ax_loss.plot([], [], color="C0")
         self.diverged_line = ax_loss.axvline(0, color="C3", ls="--", visible=False)
         self.diverged_text = ax_loss.text(0.5, 0.5, "", transform=ax_loss.transAxes, ha="center",
@@ -117,7 +118,7 @@ class RunFigure:
         ax_model.set_xlabel("x")
         ax_model.set_ylabel("y")
         ax_model.set_title("The fitted curve")
-        ax_model.legend(loc="upper left", fontsize=8)
+        ax_model.legend(loc="upper left", fontsize=10)
         self.ax_loss, self.ax_model = ax_loss, ax_model
 
     def draw(self, run):
