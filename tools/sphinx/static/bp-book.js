@@ -30,34 +30,39 @@
   }
 })();
 
-/* Wide formulas. A display equation wider than the column scrolls inside its own box
-   (bp-book.css). A box that scrolls must be reachable from the keyboard, so it gets
-   tabindex=0 and a name; formulas that fit stay out of the Tab order. Measured after
-   MathJax has typeset the page, and again when the window changes size. */
+/* Wide formulas and diagrams. A display equation wider than the column scrolls inside
+   its own box, and so does a diagram tagged wide-figure on a phone (bp-book.css). A box
+   that scrolls must be reachable from the keyboard, so it gets tabindex=0 and a name;
+   boxes that fit stay out of the Tab order. Measured after MathJax has typeset the
+   page, and again when the window changes size. */
 (function () {
-  function markScrollingFormulas() {
-    document.querySelectorAll("div.math").forEach(function (box) {
-      if (box.scrollWidth > box.clientWidth + 1) {
-        box.tabIndex = 0;
-        box.setAttribute("role", "region");
-        box.setAttribute("aria-label", "equation, scrolls sideways");
-      } else {
-        box.removeAttribute("tabindex");
-        box.removeAttribute("role");
-        box.removeAttribute("aria-label");
-      }
+  var boxes = [["div.math", "equation, scrolls sideways"],
+               ["div.cell.tag_wide-figure div.cell_output", "figure, scrolls sideways"]];
+  function markScrollingBoxes() {
+    boxes.forEach(function (kind) {
+      document.querySelectorAll(kind[0]).forEach(function (box) {
+        if (box.scrollWidth > box.clientWidth + 1) {
+          box.tabIndex = 0;
+          box.setAttribute("role", "region");
+          box.setAttribute("aria-label", kind[1]);
+        } else {
+          box.removeAttribute("tabindex");
+          box.removeAttribute("role");
+          box.removeAttribute("aria-label");
+        }
+      });
     });
   }
   window.addEventListener("load", function () {
     if (window.MathJax && MathJax.startup && MathJax.startup.promise) {
-      MathJax.startup.promise.then(markScrollingFormulas);
+      MathJax.startup.promise.then(markScrollingBoxes);
     } else {
-      markScrollingFormulas();
+      markScrollingBoxes();
     }
   });
   var pending = null;
   window.addEventListener("resize", function () {
     clearTimeout(pending);
-    pending = setTimeout(markScrollingFormulas, 200);
+    pending = setTimeout(markScrollingBoxes, 200);
   });
 })();
