@@ -16,7 +16,7 @@ Backward, with dY = dC/dY of shape (N, C_out, H_out, W_out), is that product
 read backwards:
 
     dC/db     = dY summed over n, i, j
-    dC/dW_mat = sum_n dY[n] @ columns[n]^T       (the cross-correlation X * dY)
+    dC/dW_mat = sum_n dY[n] @ columns[n]^T       (the cross-correlation of X with dY)
     dC/dcolumns[n] = W_mat^T @ dY[n]             (what each window's entries receive)
 
 and dC/dX adds each window's share back to the pixel it was read from
@@ -175,7 +175,8 @@ class Conv2D(Layer):
     def backward(self, dY, input_grad=True):
         """dY: (N, c_out, H_out, W_out) -> dC/dX: (N, c_in, H, W); fills grads "W" and "b".
 
-        ``input_grad=False`` skips dC/dX (the first layer's input is the data)."""
+        The chapter's equation (eq-conv-im2col), then col2im. ``input_grad=False``
+        skips dC/dX (the first layer's input is the data)."""
         X_shape, columns = self._cached()
         N = X_shape[0]
         H_out, W_out = _output_size(X_shape, self.kernel_size, self.stride, self.padding)
