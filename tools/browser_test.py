@@ -8,6 +8,7 @@ request blocked, at 390x844 (a phone) and 1280x800 (a laptop), and checked:
 - the chapter list opens from the visible sidebar button;
 - no page is wider than the screen, and no display formula is cut at the margin
   without a scroll bar of its own;
+- at 1280 px no code block scrolls sideways (code lines and outputs fit the column);
 - no formula is a Tab stop (MathJax's menu would otherwise put each one there);
 - no exercise answer is in view before its solution is opened (cells tagged
   hide-cell and the contents of dropdown solutions are hidden);
@@ -145,7 +146,9 @@ PAGE_FACTS = """() => {
   }
   const download = document.querySelector("a.btn-download-bundle-button");
   const code = [...document.querySelectorAll("div.cell div.highlight pre, div.cell div.output pre")];
-  const codeScrolls = code.filter(pre => visible(pre) && pre.scrollWidth > pre.clientWidth + 1).length;
+  const longest = (pre) => pre.textContent.split("\\n").reduce((a, b) => b.length > a.length ? b : a, "");
+  const codeScrolls = code.filter(pre => visible(pre) && pre.scrollWidth > pre.clientWidth + 1)
+                          .map(pre => longest(pre).trim().slice(0, 50));
   return {pageWidth: document.documentElement.scrollWidth, width, cut, tabStops, answers,
           download: download ? download.getAttribute("href") : null, code: code.length, codeScrolls};
 }"""
@@ -242,13 +245,16 @@ def check_site(browser, base, axe):
                 problems.append("no link to the notebooks download in the download menu")
             if serious:
                 problems.append(f"axe-core: {serious}")
+            # On a phone code scrolls sideways in its box; from a laptop up it must fit.
+            if size == "laptop" and facts["codeScrolls"]:
+                problems.append(f"{len(facts['codeScrolls'])} code blocks scroll sideways at 1280 px, "
+                                f"first: {facts['codeScrolls'][0]!r}")
             status = "ok" if not problems else "FAILED: " + "; ".join(problems)
-            # Not a failure yet: code blocks that scroll sideways (the aim is none at 1280 px).
-            scrolling = f"code scrolls {facts['codeScrolls']:2d}/{facts['code']:2d}"
+            scrolling = f"code scrolls {len(facts['codeScrolls']):2d}/{facts['code']:2d}"
             print(f"  {name:45s} {size:6s} {weights[name] / 1e6:5.2f} MB  {scrolling}  {status}", flush=True)
             if size == "laptop":
                 code_blocks[0] += facts["code"]
-                code_blocks[1] += facts["codeScrolls"]
+                code_blocks[1] += len(facts["codeScrolls"])
             failures += [f"{name} ({size}): {p}" for p in problems]
             page.close()
     print(f"browser test: at 1280 px, {code_blocks[1]} of {code_blocks[0]} code blocks scroll sideways")
