@@ -9,12 +9,15 @@ request blocked, at 390x844 (a phone) and 1280x800 (a laptop), and checked:
 - no page is wider than the screen, and no display formula is cut at the margin
   without a scroll bar of its own;
 - at 1280 px no code block scrolls sideways (code lines and outputs fit the column);
-- no formula is a Tab stop (MathJax's menu would otherwise put each one there);
+- no formula is a Tab stop (MathJax's menu would otherwise put each one there); the
+  header button turns the menu on (and every formula into a Tab stop whose menu opens
+  with Space), and off again;
 - no exercise answer is in view before its solution is opened (cells tagged
   hide-cell and the contents of dropdown solutions are hidden);
 - no script error in the console;
 - axe-core (from the npm registry, loaded into the page) reports no serious or
-  critical accessibility violation;
+  critical accessibility violation, in the light theme at both sizes and in the dark
+  theme (a browser that prefers it) at laptop size;
 - the page's weight (the HTML and every file it loaded) is printed, and the median
   chapter page weighs at most 2 MB.
 
@@ -160,11 +163,11 @@ SERIOUS_AXE = """async () => {
 }"""
 
 
-def open_page(browser, base, page_path, size):
+def open_page(browser, base, page_path, size, color_scheme="light"):
     """The page at this size, every other host blocked, MathJax finished; with its
     console errors and the site's files it loaded."""
     width, height = SIZES[size]
-    page = browser.new_page(viewport={"width": width, "height": height})
+    page = browser.new_page(viewport={"width": width, "height": height}, color_scheme=color_scheme)
     errors, loaded = [], set()
 
     def only_local(route):
@@ -257,6 +260,7 @@ def check_site(browser, base, axe):
                 code_blocks[1] += len(facts["codeScrolls"])
             failures += [f"{name} ({size}): {p}" for p in problems]
             page.close()
+        failures += [f"{name} (laptop, dark): {p}" for p in dark_theme_problems(browser, base, page_path, axe)]
     print(f"browser test: at 1280 px, {code_blocks[1]} of {code_blocks[0]} code blocks scroll sideways")
     chapters = [w for n, w in weights.items() if n.startswith("book/")]
     median = statistics.median(chapters)
@@ -310,6 +314,64 @@ def check_page(browser, base, page_path):
     page.close()
 
 
+def dark_theme_problems(browser, base, page_path, axe):
+    """The page in a browser that prefers a dark theme: the theme follows it, and
+    axe-core finds no serious contrast (or other) violation there either."""
+    page, errors, _ = open_page(browser, base, page_path, "laptop", color_scheme="dark")
+    problems, errors = [], list(errors)  # before axe-core, whose own stylesheet requests may fail
+    theme = page.evaluate("() => document.documentElement.dataset.theme")
+    if theme != "dark":
+        problems.append(f"the page did not follow the browser's dark theme (data-theme={theme!r})")
+    page.add_script_tag(path=str(axe))
+    serious = page.evaluate(SERIOUS_AXE)
+    if serious:
+        problems.append(f"axe-core: {serious}")
+    if errors:
+        problems.append(f"console errors: {errors[:3]}")
+    page.close()
+    return problems
+
+
+FORMULA_FACTS = """() => ({
+  tabStops: [...document.querySelectorAll("mjx-container")].filter(el => el.tabIndex >= 0).length,
+  formulas: document.querySelectorAll("mjx-container").length,
+  pressed: document.querySelector(".bp-formula-menu")?.getAttribute("aria-pressed"),
+  menu: !!(window.MathJax && MathJax.startup && MathJax.startup.document && MathJax.startup.document.menu),
+})"""
+
+
+def check_formula_menu(browser, base):
+    """MathJax's formula menu is off (no formula a Tab stop) until the reader turns it on
+    with the header button; then, after the reload, every formula is a Tab stop and
+    opens the menu with Space; the same button turns it off again."""
+    page_path = SITE / "book" / "05_backprop_calculations.html"
+    page, errors, _ = open_page(browser, base, page_path, "laptop")
+    off = page.evaluate(FORMULA_FACTS)
+    assert off["pressed"] == "false" and off["tabStops"] == 0 and not off["menu"], f"menu not off at first: {off}"
+
+    def toggle():
+        with page.expect_navigation(wait_until="load"):
+            page.locator(".bp-formula-menu").click()
+        page.evaluate("() => MathJax.startup.promise.then(() => true)")
+        page.wait_for_timeout(100)
+        return page.evaluate(FORMULA_FACTS)
+
+    on = toggle()
+    assert on["pressed"] == "true" and on["menu"] and on["tabStops"] == on["formulas"] > 0, f"menu not on: {on}"
+    page.locator("mjx-container").first.focus()
+    page.keyboard.press(" ")
+    page.wait_for_timeout(300)
+    menu_opens = page.locator(".CtxtMenu_Menu").first.is_visible()
+    page.keyboard.press("Escape")
+    assert menu_opens, "with the formula menu on, Space on a focused formula did not open the menu"
+    off_again = toggle()
+    assert off_again["pressed"] == "false" and off_again["tabStops"] == 0, f"menu not off again: {off_again}"
+    assert not errors, f"console errors: {errors[:3]}"
+    page.close()
+    print(f"browser test: formula menu off by default (0 Tab stops); turned on, {on['tabStops']} formulas "
+          "are Tab stops and Space opens the menu; turned off again, 0 Tab stops")
+
+
 def check_tracebacks_name_project_files():
     """The site's tracebacks (cells that raise on purpose) show "bp/dense.py", not the
     build folder's absolute path (tools/sphinx/site_tracebacks.py)."""
@@ -358,6 +420,7 @@ def main():
         browser = p.chromium.launch(executable_path=chromium, args=CHROMIUM_ARGS)
         for page_path in pages:
             check_page(browser, base, page_path)
+        check_formula_menu(browser, base)
         print(f"browser test: every page at {' and '.join(f'{w}x{h}' for w, h in SIZES.values())}, "
               f"served from {base}:")
         failures = check_site(browser, base, axe)

@@ -14,7 +14,10 @@ from pathlib import Path
 # startup.js is the entry point (_config.yml's mathjax_path); it loads the parts that
 # _config.yml's mathjax3_config lists, then TeX extensions and fonts on demand.
 PARTS = ["startup.js", "core.js", "input/tex.js", "input/tex", "output/chtml.js", "output/chtml",
-         "a11y/assistive-mml.js", "adaptors"]
+         "a11y/assistive-mml.js", "adaptors",
+         # the formula menu, loaded only when a reader turns it on (bp-book.js), and what
+         # its settings load on demand: the explorer and speech (a11y/, sre/), the SVG output
+         "ui", "a11y", "sre", "output/svg.js", "output/svg"]
 
 
 def copy_mathjax(app, exception):

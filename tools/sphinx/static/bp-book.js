@@ -66,3 +66,48 @@
     pending = setTimeout(markScrollingBoxes, 200);
   });
 })();
+
+/* MathJax's formula menu, for the readers who want it. The pages load MathJax without
+   its menu (_config.yml): the menu weighs 426 KB and puts every formula in the Tab
+   order. A button in the page's header (the square-root icon) turns the menu on: the
+   choice is kept in this browser (localStorage) and the page reloads with the menu,
+   every formula a Tab stop with its context menu (zoom, speech, "Include in Tab
+   order", copy as TeX or MathML). The same button turns it off. This script runs
+   before MathJax's startup.js (both are deferred, and this one comes first), so it can
+   add the menu to what MathJax loads. */
+(function () {
+  var KEY = "bp-book-formula-menu";
+  if (!window.MathJax || !MathJax.loader || !MathJax.loader.load) return;  // a page without math
+  var on = false;
+  try {
+    on = window.localStorage.getItem(KEY) === "on";
+  } catch (error) {
+    return;  // storage blocked: keep the menu off, and no button that cannot work
+  }
+  if (on) {
+    MathJax.loader.load.push("ui/menu");
+  }
+  function addButton() {
+    var bar = document.querySelector(".article-header-buttons");
+    if (!bar) return;
+    var button = document.createElement("button");
+    button.type = "button";
+    button.className = "btn btn-sm bp-formula-menu";
+    button.setAttribute("aria-pressed", on ? "true" : "false");
+    button.setAttribute("aria-label", "Formula menu (reloads the page)");
+    button.title = on
+      ? "Formula menu on: right-click a formula, or Tab to it and press Space. Click to turn it off."
+      : "Turn on MathJax's formula menu (zoom, speech, copy as TeX); formulas become Tab stops.";
+    button.innerHTML = '<i class="fa-solid fa-square-root-variable" aria-hidden="true"></i>';
+    button.addEventListener("click", function () {
+      window.localStorage.setItem(KEY, on ? "off" : "on");
+      window.location.reload();
+    });
+    bar.insertBefore(button, bar.firstChild);
+  }
+  if (document.readyState === "loading") {
+    document.addEventListener("DOMContentLoaded", addButton);
+  } else {
+    addButton();
+  }
+})();
