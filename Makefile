@@ -6,8 +6,9 @@
 #   make book       build the static site into _build/html/ (executes every notebook)
 #   make lab        open the notebooks in JupyterLab, with bp importable
 #   make notebooks  re-execute every notebook and save its outputs (deterministic)
-#   make browser-test  after make book: move the site's kernel-free slider in headless Chromium
-#   make bench-widget  time one change of the live learning-rate widget
+#   make browser-test  after make book: every page of the site in headless Chromium, phone and laptop
+#   make lab-test   the chapters in JupyterLab, driven by headless Chromium (MyST, saving, the live explorer)
+#   make bench-widget  the live explorer's latency in JupyterLab, quiet and under load
 #   make bench      compare bp's speed with PyTorch, scikit-learn and numpy's matmul (installs torch)
 
 PYTHON ?= python3
@@ -16,7 +17,7 @@ PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 NOTEBOOKS := $(sort $(wildcard book/*.ipynb))
 
-.PHONY: setup test test-portable book lab notebooks browser-test bench-widget bench clean
+.PHONY: setup test test-portable book lab lab-test notebooks browser-test bench-widget bench clean
 
 setup: $(STAMP)
 
@@ -38,12 +39,12 @@ test-portable: $(STAMP)
 
 book: $(STAMP)
 	rm -rf _build
-	$(VENV)/bin/jupyter-book build .
+	BP_BOOK_SITE=1 $(VENV)/bin/jupyter-book build .   # the explorers' kernel-free form (bp/widgets.py)
 	@echo "The site is built: open $(CURDIR)/_build/html/index.html"
 
 # Jupyter refuses to run as root without --allow-root (containers often run as root).
 lab: $(STAMP)
-	$(VENV)/bin/jupyter lab $(if $(filter 0,$(shell id -u)),--allow-root) book/
+	$(VENV)/bin/jupyter lab --config=tools/jupyter_lab_config.py $(if $(filter 0,$(shell id -u)),--allow-root) book/
 
 notebooks: $(STAMP)
 	$(PY) tools/run_notebooks.py $(NOTEBOOKS)
@@ -56,7 +57,10 @@ $(BROWSER_STAMP): $(STAMP) tools/requirements-browser.txt
 browser-test: $(BROWSER_STAMP)
 	$(PY) tools/browser_test.py
 
-bench-widget: $(STAMP)
+lab-test: $(BROWSER_STAMP)
+	$(PY) tools/lab_test.py
+
+bench-widget: $(BROWSER_STAMP)
 	$(PY) tools/benchmarks/bench_widget.py
 
 BENCH_STAMP := $(VENV)/.installed-bench

@@ -5,7 +5,7 @@ losses, training loop and gradient checks. The book's extra parts need more:
 
     bp.symbolic          sympy
     bp.plotting          matplotlib
-    bp.widgets           ipywidgets, matplotlib
+    bp.widgets           anywidget (with ipywidgets)
     bp.datasets.digits   scikit-learn (for its bundled digits; nothing is downloaded)
 
 ``pip install -e ".[book]"`` installs them all (pyproject.toml names them).

@@ -14,7 +14,7 @@ import pytest
 CASES = [
     ("sympy", "import bp.symbolic"),
     ("matplotlib", "import bp.plotting"),
-    ("ipywidgets", "import bp.widgets"),
+    ("anywidget", "import bp.widgets"),
     ("sklearn", "import bp; bp.datasets.digits()"),
 ]
 
@@ -40,17 +40,17 @@ def test_the_book_extra_lists_every_package_bp_requires():
         for name in re.findall(r'require\("([\w.]+)"', module.read_text()):
             top = name.split(".")[0]
             required.add("scikit-learn" if top == "sklearn" else top)
-    assert required == {"sympy", "matplotlib", "ipywidgets", "scikit-learn"}
+    assert required == {"sympy", "matplotlib", "anywidget", "scikit-learn"}
     assert required <= listed
 
 
 # --- what import bp loads -----------------------------------------------------------------
-# Only numpy: sympy, matplotlib, ipywidgets and scikit-learn are imported by the parts
+# Only numpy: sympy, matplotlib, anywidget (ipywidgets) and scikit-learn are imported by the parts
 # that need them, when they are used (bp/extras.py).
 
 
 def test_import_bp_is_numpy_only():
-    code = ("import sys, bp; heavy = [m for m in ('sympy', 'matplotlib', 'ipywidgets', 'sklearn') "
+    code = ("import sys, bp; heavy = [m for m in ('sympy', 'matplotlib', 'ipywidgets', 'anywidget', 'sklearn') "
             "if m in sys.modules]; print(heavy)")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "[]"

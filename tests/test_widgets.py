@@ -1,12 +1,15 @@
-"""The learning-rate explorer, driven without a browser: moving a control retrains and redraws."""
+"""The learning-rate explorer, driven without a browser: a change of a setting retrains
+with bp and sends the new run's numbers to the view; the static page holds bp's runs."""
+import html
+import json
 import re
 
-import matplotlib
 import pytest
+import traitlets
 
-matplotlib.use("Agg")
-
-from bp.widgets import CurveFitting, LearningRateExplorer, log_grid, static_slider_html  # noqa: E402
+import bp
+from bp.widgets import (RUN_THE_CELLS, SITE_BUILD, CurveFitting, LearningRateExplorer, log_grid,
+                        static_explorer_html)
 
 
 @pytest.fixture(scope="module")
@@ -14,65 +17,93 @@ def explorer():
     return LearningRateExplorer(problem=CurveFitting(n_points=30, hidden=8), lr=0.1, epochs=60)
 
 
-def test_moving_the_learning_rate_retrains_and_redraws(explorer):
-    explorer.lr.value = 0.1
-    before_run, before_picture = explorer.last_run, explorer.picture.value
-    explorer.lr.value = 0.02
-    assert explorer.last_run is not before_run
-    assert explorer.last_run.lr == pytest.approx(0.02)
-    assert explorer.last_run.loss != before_run.loss
-    assert explorer.picture.value != before_picture          # a new picture is shown
-    assert "0.02" in explorer.status.value
+def test_moving_the_learning_rate_retrains_and_sends_numbers(explorer):
+    explorer.lr = 0.1
+    before = explorer.run
+    explorer.lr = 0.02
+    assert explorer.run["lr"] == pytest.approx(0.02)
+    assert explorer.run["loss"] != before["loss"]
+    assert "0.02" in explorer.run["message"]
+    # what the view draws is what bp computes
+    again = explorer.problem.train(0.02, 60, explorer.seed)
+    assert explorer.run["loss"] == [float(v) for v in again.loss]
+    assert explorer.run["prediction"] == [float(v) for v in again.prediction]
 
 
 def test_same_settings_retrain_from_the_same_initial_weights(explorer):
-    explorer.lr.value = 0.05
-    first = explorer.last_run.loss
-    explorer.lr.value = 0.2
-    explorer.lr.value = 0.05
-    assert explorer.last_run.loss == first
+    explorer.lr = 0.05
+    first = explorer.run["loss"]
+    explorer.lr = 0.2
+    explorer.lr = 0.05
+    assert explorer.run["loss"] == first
 
 
-def test_epochs_and_seed_controls_also_retrain(explorer):
-    explorer.lr.value = 0.1
-    explorer.epochs.value = 60
-    explorer.seed.value = 0
-    loss_seed0 = explorer.last_run.loss
-    explorer.seed.value = 1
-    assert explorer.last_run.loss[0] != loss_seed0[0]         # other initial weights
-    explorer.epochs.value = 30
-    assert len(explorer.last_run.loss) == 30
+def test_epochs_and_seed_also_retrain(explorer):
+    explorer.lr, explorer.epochs, explorer.seed = 0.1, 60, 0
+    loss_seed0 = explorer.run["loss"]
+    explorer.seed = 1
+    assert explorer.run["loss"][0] != loss_seed0[0]         # other initial weights
+    explorer.epochs = 30
+    assert len(explorer.run["loss"]) == 30
 
 
-def test_divergence_is_shown_plainly(explorer):
-    explorer.epochs.value = 200
-    explorer.lr.value = 8.0
-    run = explorer.last_run
-    assert run.diverged_at is not None and 1 <= run.diverged_at <= 200
-    assert f"Diverged at epoch {run.diverged_at}" in explorer.status.value
-    assert run.prediction is None and len(run.loss) == run.diverged_at - 1
-    assert bytes(explorer.picture.value).startswith(b"\x89PNG")   # still a picture, not a blank
+def test_divergence_is_sent_plainly(explorer):
+    explorer.epochs = 200
+    explorer.lr = 8.0
+    run = explorer.run
+    assert run["diverged_at"] is not None and 1 <= run["diverged_at"] <= 200
+    assert f"Diverged at epoch {run['diverged_at']}" in run["message"]
+    assert run["prediction"] is None and len(run["loss"]) == run["diverged_at"] - 1
+    json.dumps(run, allow_nan=False)                          # every number is valid JSON
 
 
-def test_static_slider_has_one_distinct_frame_per_rate_and_no_network_use():
+def test_settings_out_of_range_are_refused_clearly(explorer):
+    with pytest.raises(traitlets.TraitError, match="learning rate must be between 0.001 and 10"):
+        explorer.lr = 0.0
+    with pytest.raises(traitlets.TraitError, match="epochs must be between 1 and 10000"):
+        explorer.epochs = 0
+
+
+def test_in_jupyter_the_html_form_says_to_run_the_cells(monkeypatch, explorer):
+    monkeypatch.delenv(SITE_BUILD, raising=False)
+    data, _ = explorer._repr_mimebundle_()
+    assert "application/vnd.jupyter.widget-view+json" in data
+    assert html.escape(RUN_THE_CELLS) in data["text/html"] and "<script" not in data["text/html"]
+
+
+def test_the_site_build_puts_the_static_explorer_in_the_html_form(monkeypatch):
+    monkeypatch.setenv(SITE_BUILD, "1")
+    small = LearningRateExplorer(problem=CurveFitting(n_points=12, hidden=4), epochs=20,
+                                 lr_range=(1e-2, 1.0))
+    data, _ = small._repr_mimebundle_()
+    assert 'class="bp-lr-slider"' in data["text/html"]
+
+
+def static_data(page):
+    return json.loads(re.search(r"const data = (\{.*\});\n", page).group(1).replace("<\\/", "</"))
+
+
+def test_static_explorer_holds_bps_runs_and_nothing_from_the_network():
     problem = CurveFitting(n_points=30, hidden=8)
-    page = static_slider_html(problem, epochs=200, lr_range=(1e-2, 10.0), per_decade=2)
-    rates = log_grid(1e-2, 10.0, per_decade=2)
-    frames = re.findall(r"data:image/png;base64,[A-Za-z0-9+/=]+", page)
-    # the first frame appears twice: in the <img> and in the data for the script
-    assert len(frames) == len(rates) + 1
-    assert len(set(frames)) == len(rates)
-    assert 'type="range"' in page and f'max="{len(rates) - 1}"' in page
-    assert "Diverged at epoch" in page                         # the largest rate diverges
-    assert "http://" not in page and "https://" not in page
-    assert static_slider_html(problem, epochs=200, lr_range=(1e-2, 10.0), per_decade=2) == page
+    page = static_explorer_html(problem, epochs=200, lr_range=(1e-2, 10.0), per_decade=2)
+    data = static_data(page)
+    rates = [float(r) for r in log_grid(1e-2, 10.0, per_decade=2)]
+    assert data["choices"] == rates and data["epoch_choices"] == [200, 1000]
+    for n, runs in zip(data["epoch_choices"], data["runs"]):
+        for lr, run in zip(rates, runs):
+            expected = problem.train(lr, n, 0)
+            assert run["loss"] == [float(v) for v in expected.loss]     # bp's numbers, exactly
+            assert run["message"] == expected.message
+    assert any(run["diverged_at"] for run in data["runs"][0])           # the largest rate diverges
+    assert "http://" not in page and "https://" not in page and "import " not in page
+    assert "export default" not in page                                  # explorer.js, inlined
+    assert static_explorer_html(problem, epochs=200, lr_range=(1e-2, 10.0), per_decade=2) == page
 
 
-def test_static_slider_speaks_the_rate_and_announces_the_result():
-    # A screen reader must hear "learning rate 0.1", not the slider's index, and the
-    # printed result must sit in a polite live region so that a change is announced.
-    problem = CurveFitting(n_points=12, hidden=4)
-    page = static_slider_html(problem, epochs=20, lr_range=(1e-2, 1.0), per_decade=1, start=0.1)
-    assert 'aria-valuetext="learning rate 0.1"' in page
-    assert 'class="bp-lr-message" aria-live="polite"' in page
-    assert 'input.setAttribute("aria-valuetext", "learning rate " + data.lrs[i])' in page
+def test_the_view_speaks_the_rate_and_announces_the_result():
+    # A screen reader must hear "learning rate 0.1", not the slider's position, and the
+    # result must sit in a polite live region so that a change is announced.
+    script = (bp.widgets.EXPLORER_JS).read_text()
+    assert 'setAttribute("aria-valuetext", "learning rate " + fmt3(lrValue()))' in script
+    assert 'message.setAttribute("aria-live", "polite")' in script
+    assert 'canvas.setAttribute("role", "img")' in script and '"aria-label"' in script

@@ -291,24 +291,31 @@ def check_page(browser, base, page_path):
 
     slider_box = page.locator(".bp-lr-slider").first
     slider_box.scroll_into_view_if_needed()
-    slider = slider_box.locator("input[type=range]")
-    image, message = slider_box.locator("img.bp-lr-frame"), slider_box.locator(".bp-lr-message")
-    before = (slider.input_value(), image.get_attribute("src"), message.inner_text(),
-              slider.get_attribute("aria-valuetext"))
+    slider = slider_box.locator("input[type=range]").first     # the learning rate
+    figure, message = slider_box.locator("canvas.bp-lr-figure"), slider_box.locator(".bp-lr-message")
+
+    def state():
+        return (slider.input_value(), figure.evaluate("c => c.toDataURL()"), message.inner_text(),
+                slider.get_attribute("aria-valuetext"))
+
+    before = state()
     last = slider.get_attribute("max")
     slider.fill(last)  # drag to the largest learning rate
-    after = (slider.input_value(), image.get_attribute("src"), message.inner_text(),
-             slider.get_attribute("aria-valuetext"))
+    after = state()
     assert after[0] == last != before[0], f"the slider did not move: {before[0]} -> {after[0]}"
     assert after[1] != before[1], "moving the slider did not change the figure"
     assert after[2] != before[2], "moving the slider did not change the printed result"
     assert after[3] != before[3] and after[3].startswith("learning rate "), \
         f"a screen reader would not hear the new rate: aria-valuetext {before[3]!r} -> {after[3]!r}"
     assert message.get_attribute("aria-live") == "polite", "the result is not announced (no live region)"
+    # the page shows bp's run: the same message as bp training at that rate now
+    from bp.widgets import CurveFitting, log_grid
+    expected = CurveFitting().train(float(log_grid()[-1]), 200, 0).message
+    assert after[2] == expected, f"the page says {after[2]!r}, bp says {expected!r}"
     shot = Path("_build") / f"browser-test-{page_path.stem}.png"
     slider_box.screenshot(path=str(shot))
     print(f"browser test: {page_path}: slider {before[0]} -> {after[0]}, figure changed, "
-          f"message '{before[2]}' -> '{after[2]}', aria-valuetext '{after[3]}'; "
+          f"message '{before[2]}' -> '{after[2]}' (bp's own), aria-valuetext '{after[3]}'; "
           f"network requests blocked: {len(blocked)}; "
           f"screenshot {shot}")
     page.close()

@@ -26,6 +26,7 @@ from nbclient import NotebookClient
 
 
 WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
+KERNELSPEC = {"display_name": "Python 3 (ipykernel)", "language": "python", "name": "python3"}
 # Tracebacks name files by absolute path; saved relative to the project, a notebook
 # comes out the same in every clone, wherever it lies.
 PROJECT = str(Path(__file__).resolve().parent.parent) + "/"
@@ -39,8 +40,14 @@ def clean(nb):
     kernel-free HTML form (see bp/widgets.py), which is what gets saved.
     """
     nb.metadata.pop("widgets", None)
-    nb.metadata["kernelspec"] = {"display_name": "Python 3", "language": "python", "name": "python3"}
+    # What JupyterLab writes when it opens a notebook with ipykernel's kernel, so that
+    # saving a chapter in Lab does not change it (tools/jupyter_lab_config.py and
+    # make lab-test); the Python version is left out, as it differs between machines.
+    nb.metadata["kernelspec"] = KERNELSPEC
+    nb.metadata.get("language_info", {}).pop("version", None)
     for cell in nb.cells:
+        if cell.metadata.get("jupyter", {}).get("outputs_hidden"):
+            cell.metadata["collapsed"] = True  # JupyterLab writes the old flag beside the new one
         cell.metadata.pop("execution", None)
         cell.metadata.pop("ExecuteTime", None)
         if cell.cell_type == "code" and "timing" in cell.metadata.get("tags", []):

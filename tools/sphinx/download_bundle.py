@@ -44,7 +44,8 @@ def write_bundle(app, exception):
         bundle.writestr(f"{FOLDER}/README.md", README)
         bundle.writestr(f"{FOLDER}/pyproject.toml", pyproject_without_tests((root / "pyproject.toml").read_text()))
         # "How fast is bp?" reads the benchmark's last figures from tools/benchmarks/
-        files = (sorted((root / "bp").glob("*.py")) + sorted((root / "book").glob("*.ipynb"))
+        files = (sorted((root / "bp").glob("*.py")) + [root / "bp" / "explorer.js"]
+                 + sorted((root / "book").glob("*.ipynb"))
                  + [root / "tools" / "benchmarks" / "results.json"])
         for path in files:
             bundle.write(path, f"{FOLDER}/{path.relative_to(root).as_posix()}")

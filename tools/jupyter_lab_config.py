@@ -1,0 +1,39 @@
+"""JupyterLab's settings for `make lab` (and `make lab-test`): what a saved chapter keeps.
+
+A chapter saved in Lab should differ from the committed one only where the reader
+changed something. Before each save, this hook removes what would otherwise change
+by itself or break when the notebook is opened again:
+
+- widget views whose widget state is not saved with the notebook (Lab does not save it
+  by default): reopened without a kernel they show "Error displaying widget: model not
+  found"; the output's HTML form (see bp/widgets.py) is shown instead;
+- the Python version in the notebook's metadata, which differs between machines;
+- the project folder's absolute path in tracebacks (the chapters that raise errors
+  on purpose), as tools/run_notebooks.py saves them.
+"""
+from pathlib import Path
+
+WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
+WIDGET_STATE = "application/vnd.jupyter.widget-state+json"
+PROJECT = str(Path(__file__).resolve().parent.parent) + "/"
+
+
+def keep_only_what_the_reader_changed(model, **kwargs):
+    if model.get("type") != "notebook" or not isinstance(model.get("content"), dict):
+        return
+    nb = model["content"]
+    metadata = nb.setdefault("metadata", {})
+    metadata.get("language_info", {}).pop("version", None)
+    saved_widgets = metadata.get("widgets", {}).get(WIDGET_STATE, {}).get("state", {})
+    for cell in nb.get("cells", []):
+        for output in cell.get("outputs", []):
+            data = output.get("data", {})
+            view = data.get(WIDGET_VIEW)
+            if view is not None and view.get("model_id") not in saved_widgets and len(data) > 1:
+                del data[WIDGET_VIEW]
+            if output.get("output_type") == "error":
+                output["traceback"] = [line.replace(PROJECT, "") for line in output.get("traceback", [])]
+
+
+c = get_config()  # noqa: F821  (provided by Jupyter when it reads this file)
+c.ContentsManager.pre_save_hook = keep_only_what_the_reader_changed
