@@ -38,22 +38,3 @@ def keep_only_what_the_reader_changed(model, **kwargs):
 c = get_config()  # noqa: F821  (provided by Jupyter when it reads this file)
 c.ContentsManager.pre_save_hook = keep_only_what_the_reader_changed
 
-
-# Small messages to the browser without Nagle's delay. A change of a widget makes the
-# kernel send a few small messages at once (busy, the new state, idle); with Nagle's
-# algorithm on, every one after the first waits for the browser's delayed ACK, about
-# 40 ms on Linux, which was most of the learning-rate explorer's response time.
-# Tornado leaves the choice to the handler, and Jupyter Server does not make it.
-def _no_nagle():
-    from jupyter_server.services.kernels.websocket import KernelWebsocketHandler
-
-    open_socket = KernelWebsocketHandler.open
-
-    async def open_without_nagle(self, *args, **kwargs):
-        self.set_nodelay(True)
-        return await open_socket(self, *args, **kwargs)
-
-    KernelWebsocketHandler.open = open_without_nagle
-
-
-_no_nagle()
