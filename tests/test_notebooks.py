@@ -41,3 +41,26 @@ def test_code_lines_fit_the_column(notebook):
                       for cell, line, length in found)
     assert not found, (f"{notebook.name}: code lines longer than {CODE_LINE_LIMIT} characters "
                        f"scroll sideways on a laptop: {where}. Wrap them.")
+
+
+def folding(notebook):
+    """(cell index, tags, JupyterLab's folding) of every cell the site folds."""
+    cells = json.loads(Path(notebook).read_text(encoding="utf-8"))["cells"]
+    for index, cell in enumerate(cells):
+        tags = set(cell["metadata"].get("tags", [])) & {"hide-input", "hide-cell", "hide-output"}
+        if tags:
+            yield index, tags, cell["metadata"].get("jupyter", {})
+
+
+@pytest.mark.parametrize("notebook", NOTEBOOKS, ids=[p.stem for p in NOTEBOOKS])
+def test_what_the_site_folds_jupyterlab_folds_too(notebook):
+    # The site folds by tag (hide-input: the code; hide-output: the output; hide-cell:
+    # both, the answer checks); JupyterLab by the cell's "jupyter" metadata. The text says "the folded
+    # cell" for both places, so both must fold the same cells.
+    wrong = []
+    for index, tags, lab in folding(notebook):
+        if tags & {"hide-input", "hide-cell"} and lab.get("source_hidden") is not True:
+            wrong.append(f"cell {index} ({', '.join(sorted(tags))}): source_hidden missing")
+        if tags & {"hide-output", "hide-cell"} and lab.get("outputs_hidden") is not True:
+            wrong.append(f"cell {index} ({', '.join(sorted(tags))}): outputs_hidden missing")
+    assert not wrong, f"{notebook.name}: " + "; ".join(wrong)
