@@ -109,7 +109,7 @@ function drawRun(canvas, problem, run) {
   ctx.setTransform(ratio, 0, 0, ratio, 0, 0);
   ctx.fillStyle = "#ffffff"; // white in the dark theme too: the colours are for white
   ctx.fillRect(0, 0, width, height);
-  const left = 62, right = 10, panelH = (height - 150) / 2;
+  const left = 62, right = 18, panelH = (height - 150) / 2;
 
   const top = { x: left, y: 28, w: width - left - right, h: panelH };
   const epochs = run.epochs;

@@ -16,9 +16,12 @@ set-up). It checks:
   slider's arrow key redraws the figure, and the time from each key press to the
   redrawn figure is printed (median and maximum, measured in the page);
 - chapter 6 saved, its kernel shut down and the notebook opened again shows no
-  widget error, and says how to bring the explorer back.
+  widget error, and says how to bring the explorer back;
+- Notebook 7 (`jupyter notebook`, served by the same server) opens chapter 5 with its
+  MyST rendered.
 
-A screenshot of chapter 5 goes to _build/lab-test-05.png. The latencies are printed,
+Screenshots of chapter 5 go to _build/lab-test-05*.png (the top, numbered
+equations, a folded solution). The latencies are printed,
 not asserted: timings depend on the machine; `make bench-widget` reports them
 against their goals, quiet and under load.
 """
@@ -153,11 +156,39 @@ def check_myst(browser, base, name):
           f"{total['admonitions']} admonitions, {total['folded']} folded solutions, "
           f"{total['equations']} display equations; no raw MyST")
     if name.startswith("05"):
-        shot = Path("_build") / "lab-test-05.png"
-        shot.parent.mkdir(exist_ok=True)
-        page.screenshot(path=str(shot))
-        print(f"lab test: screenshot {shot}")
+        shots = screenshots(page)
+        print(f"lab test: screenshots {', '.join(map(str, shots))}")
     return page
+
+
+IN_VIEW = """() => {
+  const panel = document.querySelector(".jp-NotebookPanel:not(.lm-mod-hidden)");
+  const inView = (e) => { const r = e.getBoundingClientRect(); return r.top > 80 && r.bottom < innerHeight - 30; };
+  return {equations: [...panel.querySelectorAll(".myst .katex-display")].filter(inView).length,
+          folded: [...panel.querySelectorAll(".myst details:not([open])")].filter(inView).length};
+}"""
+
+
+def screenshots(page):
+    """The top of the chapter, then the first view with numbered equations and the first
+    with a folded solution: what the closing note of the JupyterLab issue shows."""
+    folder = Path("_build")
+    folder.mkdir(exist_ok=True)
+    shots = [folder / "lab-test-05.png"]
+    page.screenshot(path=str(shots[0]))
+    scroller = page.locator(".jp-NotebookPanel:not(.lm-mod-hidden) .jp-WindowedPanel-outer").first
+    wanted = {"equations": folder / "lab-test-05-equations.png", "folded": folder / "lab-test-05-solution.png"}
+    position = 0
+    while wanted and position <= scroller.evaluate("e => e.scrollHeight"):
+        scroller.evaluate(f"e => e.scrollTo(0, {position})")
+        page.wait_for_timeout(300)
+        seen = page.evaluate(IN_VIEW)
+        for kind in [k for k in wanted if seen[k] >= (2 if k == "equations" else 1)]:
+            page.screenshot(path=str(wanted[kind]))
+            shots.append(wanted.pop(kind))
+        position += 400
+    scroller.evaluate("e => e.scrollTo(0, 0)")
+    return shots
 
 
 def save(page):
@@ -234,21 +265,36 @@ def check_reopen(browser, base, page):
     shut_down_sessions(base)
     page = open_notebook(browser, base, EXPLORER_CHAPTER)
     page.wait_for_timeout(3000)
-    text = page.locator(".jp-NotebookPanel:not(.lm-mod-hidden)").first.inner_text()
-    # the explorer's cell is near the end: scroll through to make Lab render it
-    cells = page.locator(".jp-NotebookPanel:not(.lm-mod-hidden) .jp-WindowedPanel-outer").first
-    cells.evaluate("e => e.scrollTo(0, e.scrollHeight)")
-    page.wait_for_timeout(1500)
-    for _ in range(40):
-        text += page.locator(".jp-NotebookPanel:not(.lm-mod-hidden)").first.inner_text()
-        if "appears here when this cell runs" in text:
-            break
-        cells.evaluate("e => e.scrollBy(0, -500)")
-        page.wait_for_timeout(200)
+    # Lab renders only the cells near the view: read the outputs while scrolling through
+    panel = ".jp-NotebookPanel:not(.lm-mod-hidden)"
+    scroller = page.locator(f"{panel} .jp-WindowedPanel-outer").first
+    text, position = "", 0
+    while position <= scroller.evaluate("e => e.scrollHeight"):
+        scroller.evaluate(f"e => e.scrollTo(0, {position})")
+        page.wait_for_timeout(250)
+        text += page.evaluate(f"() => [...document.querySelectorAll('{panel} .jp-OutputArea-output')]"
+                              ".map(e => e.textContent).join(' ')")
+        position += 600
     assert "Error displaying widget" not in text, "a saved and reopened chapter 6 shows a widget error"
     assert "appears here when this cell runs" in text, "the reopened explorer cell does not say what to do"
     print("lab test: chapter 6 saved and opened again without a kernel: no widget error; "
           "the explorer's cell says to run the cells")
+    page.close()
+
+
+def check_notebook7(browser, base, name="05_backprop_calculations.ipynb"):
+    """The same server offers Notebook 7 (`jupyter notebook`): a chapter opens there with
+    its MyST rendered too."""
+    page = browser.new_page(viewport={"width": 1280, "height": 900})
+    page.goto(f"{base}notebooks/{name}")
+    page.wait_for_selector(".jp-Notebook .jp-Cell", timeout=120_000)
+    page.wait_for_function("() => document.querySelectorAll('.jp-MarkdownCell .myst .myst-admonition')"
+                           ".length > 0", timeout=60_000)
+    cells = page.evaluate(READ_RENDERED)
+    raw = [c["text"][:60] for c in cells if RAW_MYST.search(c["text"])]
+    assert not raw, f"Notebook 7, {name}: raw MyST: {raw[:2]}"
+    print(f"lab test: Notebook 7 opens {name} with its MyST rendered "
+          f"({sum(c['admonitions'] for c in cells)} admonitions in view, no raw MyST)")
     page.close()
 
 
@@ -294,6 +340,7 @@ def main():
                 if name.startswith("05"):
                     check_save_changes_nothing(page, folder, name)
                 page.close()
+            check_notebook7(browser, base)
             page = run_explorer(browser, base)
             latencies = explorer_latencies(page)
             print(f"lab test: chapter 6 ran; the explorer redrew after every key press: "
