@@ -7,20 +7,20 @@ lab` does) over a copy of the chapters in a temporary folder, so that nothing it
 runs or saves touches book/, and drives it in headless Chromium (the browser test's
 set-up). It checks:
 
-- MyST renders (jupyterlab-myst): in chapters 3, 5 and 9, scrolled from top to
+- MyST renders (jupyterlab-myst): in the notebooks 03, 05 and 09 (the algorithm, the calculations, convolutional networks), scrolled from top to
   bottom (Lab renders only the cells in view), no rendered Markdown cell shows raw
   directive or role text (```{...}, :::{...}, {eq}`...`, {ref}`...`, {term}`...`);
   admonitions render as boxes and every solution is folded;
-- saving chapter 5 without changing it leaves the file byte for byte the same;
-- chapter 6 runs (Run All Cells); its learning-rate explorer appears; pressing the
+- saving notebook 05 without changing it leaves the file byte for byte the same;
+- notebook 06 (Updating the weights) runs (Run All Cells); its learning-rate explorer appears; pressing the
   slider's arrow key redraws the figure, and the time from each key press to the
   redrawn figure is printed (median and maximum, measured in the page);
-- chapter 6 saved, its kernel shut down and the notebook opened again shows no
+- notebook 06 saved, its kernel shut down and the notebook opened again shows no
   widget error, and says how to bring the explorer back;
-- Notebook 7 (`jupyter notebook`, served by the same server) opens chapter 5 with its
+- Notebook 7 (`jupyter notebook`, served by the same server) opens notebook 05 with its
   MyST rendered.
 
-Screenshots of chapter 5 go to _build/lab-test-05*.png (the top, numbered
+Screenshots of notebook 05 go to _build/lab-test-05*.png (the top, numbered
 equations, a folded solution). The latencies are printed,
 not asserted: timings depend on the machine; `make bench-widget` reports them
 against their goals, quiet and under load.
@@ -275,9 +275,9 @@ def check_reopen(browser, base, page):
         text += page.evaluate(f"() => [...document.querySelectorAll('{panel} .jp-OutputArea-output')]"
                               ".map(e => e.textContent).join(' ')")
         position += 600
-    assert "Error displaying widget" not in text, "a saved and reopened chapter 6 shows a widget error"
+    assert "Error displaying widget" not in text, "a saved and reopened notebook 06 shows a widget error"
     assert "appears here when this cell runs" in text, "the reopened explorer cell does not say what to do"
-    print("lab test: chapter 6 saved and opened again without a kernel: no widget error; "
+    print("lab test: notebook 06 saved and opened again without a kernel: no widget error; "
           "the explorer's cell says to run the cells")
     page.close()
 
@@ -304,7 +304,7 @@ def summary(latencies):
 
 
 def measure_latency(browser_path=None):
-    """Run chapter 6 in a fresh JupyterLab and return the explorer's latencies (ms).
+    """Run notebook 06 (Updating the weights) in a fresh JupyterLab and return the explorer's latencies (ms).
     Used by tools/benchmarks/bench_widget.py."""
     from playwright.sync_api import sync_playwright
     with tempfile.TemporaryDirectory() as tmp, sync_playwright() as p:
@@ -343,7 +343,7 @@ def main():
             check_notebook7(browser, base)
             page = run_explorer(browser, base)
             latencies = explorer_latencies(page)
-            print(f"lab test: chapter 6 ran; the explorer redrew after every key press: "
+            print(f"lab test: notebook 06 (Updating the weights) ran; the explorer redrew after every key press: "
                   f"{summary(latencies)} from key press to redrawn figure")
             check_reopen(browser, base, page)
             browser.close()

@@ -6,7 +6,7 @@ Three measurements, in one run:
 
 1. In the kernel alone: the time from a new learning rate to the run that the view
    draws (training from the same initial weights with bp, and the numbers it sends).
-2. In JupyterLab through headless Chromium, on a quiet machine: chapter 6 is run, the
+2. In JupyterLab through headless Chromium, on a quiet machine: notebook 06 (Updating the weights) is run, the
    learning-rate slider's arrow key is pressed 20 times, and the explorer measures in
    the page the time from each key press to its redrawn figure (tools/lab_test.py).
 3. The same with two CPU-bound processes running beside it (on this 2-core machine,
