@@ -129,3 +129,253 @@ def plot_decision_regions(predict, X, y, ax=None, title=None, resolution=200, ma
     if title:
         ax.set_title(title)
     return ax
+
+
+def _box(ax, xy, text, color, dashed=False, fontsize=12, width=0.84, height=0.6):
+    """A rounded box with a label, centred at xy."""
+    from matplotlib.patches import FancyBboxPatch
+
+    x, y = xy
+    ax.add_patch(FancyBboxPatch((x - width / 2, y - height / 2), width, height,
+                                boxstyle="round,pad=0.05", fc=color, ec="0.25", lw=1.2,
+                                ls="--" if dashed else "-"))
+    ax.text(x, y, text, ha="center", va="center", fontsize=fontsize)
+
+
+def _arrow(ax, start, end, label=None, color="0.2", offset=(0, 0), style="-|>",
+           fontsize=10, **kw):
+    """An arrow from start to end, with an optional label beside its middle."""
+    ax.annotate("", xy=end, xytext=start,
+                arrowprops=dict(arrowstyle=style, color=color, lw=1.4, shrinkA=0,
+                                shrinkB=0, **kw))
+    if label:
+        mid = ((start[0] + end[0]) / 2 + offset[0], (start[1] + end[1]) / 2 + offset[1])
+        ax.text(*mid, label, ha="center", va="center", fontsize=fontsize, color=color)
+
+
+_INPUT_COLOUR, _STATE_COLOUR = "#dbe9f6", "#fde5c8"
+
+
+def draw_rnn_cell(ax, x=0.0, y=0.0, label_fontsize=10, output_offset=(0.45, 0.1),
+                  loop_offset=(0.4, 0.45)):
+    """Draw the folded Elman cell with its input box x_t centred at (x, y): the state h_t
+    1.6 above it (arrow W_xh), an output arrow above that, and the loop W_hh from h_t back
+    to itself. The offsets place the labels "output" and W_hh from the arrows' middles."""
+    x_row, h_row, out_row = y, y + 1.6, y + 3.0
+    _box(ax, (x, x_row), "$x_t$", _INPUT_COLOUR)
+    _box(ax, (x, h_row), "$h_t$", _STATE_COLOUR)
+    _arrow(ax, (x, x_row + 0.35), (x, h_row - 0.35), "$W_{xh}$", offset=(0.35, 0),
+           fontsize=label_fontsize)
+    _arrow(ax, (x, h_row + 0.35), (x, out_row - 0.1), "output", offset=output_offset,
+           fontsize=label_fontsize)
+    _arrow(ax, (x + 0.47, h_row + 0.1), (x + 0.47, h_row - 0.1), "$W_{hh}$",
+           offset=loop_offset, connectionstyle="arc3,rad=-2.6", fontsize=label_fontsize)
+
+
+def draw_unrolled_rnn(ax, steps=(1, 2, 3, "T"), folded="left", backward=True,
+                      loss_note=True, axis_labels=True, label_fontsize=10,
+                      title="An Elman RNN, folded (left) and unrolled in time (right)"):
+    """Draw an Elman RNN unrolled in time: h_t = tanh(W_xh x_t + W_hh h_{t-1} + b).
+
+    One column per entry of ``steps`` (numbers, then optionally ``"T"``, which is drawn
+    after a gap with dots): an input box x_t, a state box h_t, the arrow W_xh between them
+    and an output arrow; the states are chained by W_hh arrows from a dashed h_0 = 0.
+    The same labels on every column show that every step uses the same weights.
+    ``folded`` also draws the folded cell with its loop (see draw_rnn_cell) on the
+    ``"left"`` (a wide figure) or ``"above"`` (a narrow one), or not at all (None);
+    ``backward`` draws a red arrow for backpropagation through time, ``loss_note`` a note
+    on what the loss reads. Returns the matplotlib Axes.
+    """
+    x_row, h_row, out_row = 0.0, 1.6, 3.0
+    if folded not in ("left", "above", None):
+        raise ValueError(f"folded must be 'left', 'above' or None, not {folded!r}")
+    if folded == "left":
+        draw_rnn_cell(ax, 0.0, label_fontsize=label_fontsize)
+        ax.text(1.35, h_row, "unroll\n$\\Longrightarrow$", ha="center", va="center",
+                fontsize=12)
+    xs, x = [], 3.9
+    for t in steps:
+        if t == "T" and xs:
+            x += 0.6           # room for the dots between the last numbered step and T
+        xs.append(x)
+        x += 1.7
+    _box(ax, (2.2, h_row), "$h_0 = 0$", "white", dashed=True)
+    previous = 2.2
+    for t, x in zip(steps, xs):
+        _box(ax, (x, x_row), f"$x_{{{t}}}$", _INPUT_COLOUR)
+        _box(ax, (x, h_row), f"$h_{{{t}}}$", _STATE_COLOUR)
+        _arrow(ax, (x, x_row + 0.35), (x, h_row - 0.35), "$W_{xh}$", offset=(0.33, 0),
+               fontsize=label_fontsize)
+        _arrow(ax, (x, h_row + 0.35), (x, out_row - 0.1))
+        if t == "T" and previous != 2.2:
+            ax.text((previous + x) / 2, h_row, "$\\cdots$", ha="center", va="center",
+                    fontsize=14)
+        else:
+            _arrow(ax, (previous + 0.47, h_row), (x - 0.47, h_row), "$W_{hh}$",
+                   offset=(0, 0.22 if folded != "above" else 0.33),
+                   fontsize=label_fontsize)
+        previous = x
+    right = xs[-1]
+    if loss_note:
+        ax.text(right, out_row + 0.2, "loss reads $h_t$ (every step, or only $h_T$)",
+                ha="right", fontsize=9)
+    if backward:
+        # the backward pass runs the same chain from right to left
+        _arrow(ax, (right - 0.3, -0.75), (2.5, -0.75),
+               "BPTT: gradients flow back in time, $t = T, \\dots, 1$",
+               color="C3", offset=(0, -0.25), fontsize=label_fontsize)
+    top = 3.5
+    if folded == "above":
+        draw_rnn_cell(ax, xs[0], 4.3, label_fontsize=label_fontsize,
+                      output_offset=(0.75, 0.25), loop_offset=(0.8, 0.0))
+        ax.text(xs[0] + 1.75, 4.3 + h_row, "unrolled in time,\none column per step:",
+                ha="left", va="center", fontsize=label_fontsize)
+        ax.text(xs[0] + 1.75, 4.3 + 0.2, "$\\Downarrow$", ha="left", va="center",
+                fontsize=14)
+        top = 7.6
+    ax.set(xlim=(-0.8 if folded == "left" else 1.6, right + 0.7),
+           ylim=(-1.3 if backward else -0.5, top))
+    if title:
+        ax.set_title(title)
+    if axis_labels:
+        ax.set_xlabel("time step →")
+        ax.set_ylabel("input → hidden state → output")
+    ax.set_xticks([])
+    ax.set_yticks([])
+    for side in ax.spines.values():
+        side.set_visible(False)
+    return ax
+
+
+def draw_neuron(ax, title="One neuron: a weighted sum, a bias and an activation"):
+    """Draw one neuron in the symbols of z = sum_k w_k x_k + b, a = sigma(z).
+
+    The inputs x_1, x_2, ..., x_n (circles, with dots for the ones not drawn) send arrows
+    labelled w_1, w_2, ..., w_n into a node that sums them and adds the bias b (an arrow
+    from above), giving z; a box applies sigma and the output arrow carries a. A dashed
+    frame marks what one neuron computes. Returns the matplotlib Axes.
+    """
+    from matplotlib.patches import Circle, FancyBboxPatch
+
+    inputs = [("$x_1$", "$w_1$", 1.6), ("$x_2$", "$w_2$", 0.55), ("$x_n$", "$w_n$", -1.6)]
+    sum_xy, sum_r = (3.2, 0.0), 0.5
+    for name, weight, y in inputs:
+        ax.add_patch(Circle((0, y), 0.36, fc=_INPUT_COLOUR, ec="0.25", lw=1.2))
+        ax.text(0, y, name, ha="center", va="center", fontsize=12)
+        # the arrow ends on the rim of the summing node, pointing at its centre
+        dx, dy = sum_xy[0] - 0.36, sum_xy[1] - y
+        length = np.hypot(dx, dy)
+        end = (sum_xy[0] - sum_r * dx / length, sum_xy[1] - sum_r * dy / length)
+        _arrow(ax, (0.4, y), end)
+        # the weight sits on its arrow, a third of the way along
+        ax.text(0.4 + 0.33 * (end[0] - 0.4), y + 0.33 * (end[1] - y), weight,
+                ha="center", va="center", fontsize=12,
+                bbox=dict(boxstyle="round,pad=0.15", fc="white", ec="none"))
+    ax.text(0, -0.45, "$\\vdots$", ha="center", va="center", fontsize=14)
+    ax.add_patch(Circle(sum_xy, sum_r, fc=_STATE_COLOUR, ec="0.25", lw=1.2))
+    ax.text(*sum_xy, "$\\Sigma$", ha="center", va="center", fontsize=16)
+    _arrow(ax, (sum_xy[0], 1.75), (sum_xy[0], sum_r), "$b$", offset=(0.25, 0.15),
+           fontsize=12)
+    ax.add_patch(FancyBboxPatch((4.75, -0.35), 0.7, 0.7, boxstyle="round,pad=0.05",
+                                fc=_STATE_COLOUR, ec="0.25", lw=1.2))
+    ax.text(5.1, 0, "$\\sigma$", ha="center", va="center", fontsize=16)
+    _arrow(ax, (sum_xy[0] + sum_r, 0), (4.7, 0), "$z$", offset=(0, 0.25), fontsize=12)
+    _arrow(ax, (5.5, 0), (6.5, 0))
+    ax.text(6.6, 0, "$a$", ha="left", va="center", fontsize=14)
+    ax.text(sum_xy[0], -0.7, "$z = \\sum_{k=1}^{n} w_k x_k + b$", ha="center", va="top",
+            fontsize=12)
+    ax.text(5.1, -0.7, "$a = \\sigma(z)$", ha="center", va="top", fontsize=12)
+    ax.add_patch(FancyBboxPatch((2.0, -1.65), 3.95, 3.65, boxstyle="round,pad=0.05",
+                                fc="none", ec="0.5", lw=1, ls="--"))
+    ax.text(3.98, 2.15, "one neuron", ha="center", va="bottom", fontsize=11, color="0.35")
+    ax.set(xlim=(-0.5, 7.0), ylim=(-2.05, 2.6), aspect="equal")
+    ax.axis("off")
+    if title:
+        ax.set_title(title)
+    return ax
+
+
+def _number(v):
+    """A whole number as an int, with a true minus sign; otherwise two decimals."""
+    v = float(v) + 0.0                      # + 0.0 turns -0.0 into 0.0
+    text = f"{v:.0f}" if v == round(v) else f"{v:.2f}"
+    return text.replace("-", "−")
+
+
+def draw_sliding_kernel(ax, image, kernel, feature_map, windows=((0, 0), (3, 3)),
+                        bias=0.0, show_sum=0,
+                        title="A 3x3 kernel slid over a 6x6 image: the feature map"):
+    """Draw a kernel sliding over an image (stride 1, no padding, cross-correlation).
+
+    Three grids of numbers side by side: ``image`` (H, W) with its non-zero pixels shaded,
+    ``kernel`` (kh, kw) and ``feature_map`` (H - kh + 1, W - kw + 1), which the caller
+    computes (for instance with bp.Conv2D) and which is printed as given. Each (row, column)
+    in ``windows`` is a position of the kernel: its window on the image and its entry of the
+    feature map get the same colour. Under the grids, the multiply-and-sum of window
+    ``show_sum`` is written out row by row; a ValueError is raised if it does not give the
+    printed entry. Every number drawn is a Text with gid "image i j", "kernel p q" or
+    "map i j". Returns the matplotlib Axes.
+    """
+    from matplotlib.patches import Rectangle
+
+    image, kernel, feature_map = (np.asarray(a, dtype=float)
+                                  for a in (image, kernel, feature_map))
+    (H, W), (kh, kw) = image.shape, kernel.shape
+    if feature_map.shape != (H - kh + 1, W - kw + 1):
+        raise ValueError(f"feature_map has shape {feature_map.shape}, expected "
+                         f"{(H - kh + 1, W - kw + 1)} for a {H}x{W} image and "
+                         f"a {kh}x{kw} kernel")
+    colours = ["#dd8452", "#4c72b0", "#55a868", "#c44e52"]
+    gap = 1.0
+    x_kernel = W + gap
+    x_map = x_kernel + kw + gap
+
+    def grid(values, x0, name, shade):
+        rows, cols = values.shape
+        for i in range(rows):
+            for j in range(cols):
+                fc = "0.82" if shade and values[i, j] != 0 else "white"
+                ax.add_patch(Rectangle((x0 + j, i), 1, 1, fc=fc, ec="0.6", lw=0.8))
+                ax.text(x0 + j + 0.5, i + 0.5, _number(values[i, j]), ha="center",
+                        va="center", fontsize=11, gid=f"{name} {i} {j}")
+
+    grid(image, 0, "image", shade=True)
+    grid(kernel, x_kernel, "kernel", shade=False)
+    ax.add_patch(Rectangle((x_kernel, 0), kw, kh, fc="none", ec="0.2", lw=2))
+    grid(feature_map, x_map, "map", shade=False)
+    for (i, j), colour in zip(windows, colours):
+        ax.add_patch(Rectangle((j, i), kw, kh, fc=colour, alpha=0.25, ec="none"))
+        ax.add_patch(Rectangle((j, i), kw, kh, fc="none", ec=colour, lw=2.5))
+        ax.add_patch(Rectangle((x_map + j, i), 1, 1, fc=colour, alpha=0.35, ec=colour,
+                               lw=2.5))
+    ax.text(W + gap / 2, kh / 2, "$\\star$", ha="center", va="center", fontsize=22)
+    ax.text(x_kernel + kw + gap / 2, kh / 2, "=", ha="center", va="center", fontsize=16)
+    for x0, width, label in [(0, W, "image"), (x_kernel, kw, "kernel"),
+                             (x_map, feature_map.shape[1], "feature map")]:
+        ax.text(x0 + width / 2, -0.25, label, ha="center", va="bottom", fontsize=11)
+
+    i, j = windows[show_sum]
+    patch = image[i:i + kh, j:j + kw]
+    total = float(np.sum(kernel * patch)) + bias
+    if not np.isclose(total, feature_map[i, j]):
+        raise ValueError(f"the window at {(i, j)} sums to {total}, "
+                         f"but the feature map says {feature_map[i, j]}")
+    def factor(v):
+        return f"({_number(v)})" if v < 0 else _number(v)
+
+    lines = [("  " if p == 0 else "+ ")
+             + " + ".join(f"{factor(kernel[p, q])}·{factor(patch[p, q])}" for q in range(kw))
+             for p in range(kh)]
+    if bias:
+        lines.append("+ " + factor(bias))
+    lines[-1] += f" = {_number(feature_map[i, j])}"
+    # under the kernel and the feature map, beside the image's lower rows
+    y_sum = max(kh, feature_map.shape[0]) + 0.35
+    ax.text(x_kernel - 0.3, y_sum, "\n".join(lines), ha="left", va="top", fontsize=11,
+            family="monospace", color=colours[show_sum], linespacing=1.3, gid="sum")
+    ax.set(xlim=(-0.1, x_map + feature_map.shape[1] + 0.1),
+           ylim=(max(H, y_sum + 0.75 * len(lines)) + 0.1, -0.9), aspect="equal")
+    ax.axis("off")
+    if title:
+        ax.set_title(title)
+    return ax

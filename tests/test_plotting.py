@@ -40,3 +40,122 @@ def test_the_colours_survive_the_palette():
     viridis = {tuple(round(255 * v) for v in cmap(x)[:3]) for x in (0, 1, 0.5, 0.25)}
     for colour in viridis:
         assert min(sum(abs(a - b) for a, b in zip(colour, c)) for c in big) <= 6, colour
+
+
+# --- the diagrams of chapter 1 (and chapter 8's unrolled RNN) ----------------------
+
+import numpy as np  # noqa: E402
+from matplotlib.patches import Circle, FancyBboxPatch, Rectangle  # noqa: E402
+
+import bp  # noqa: E402
+from bp.plotting import draw_neuron, draw_sliding_kernel, draw_unrolled_rnn  # noqa: E402
+
+
+def texts(ax):
+    return [t.get_text() for t in ax.texts]
+
+
+def test_the_neuron_has_the_symbols_of_its_equation():
+    fig, ax = plt.subplots()
+    draw_neuron(ax)
+    labels = texts(ax)
+    plt.close(fig)
+    circles = [p for p in ax.patches if isinstance(p, Circle)]
+    assert len(circles) == 4                        # x_1, x_2, x_n and the summing node
+    for symbol in ["$x_1$", "$x_2$", "$x_n$", "$w_1$", "$w_2$", "$w_n$", "$b$",
+                   "$\\sigma$", "$a$", "$\\Sigma$"]:
+        assert labels.count(symbol) == 1, symbol
+    assert any("w_k x_k + b" in label for label in labels)
+    assert "$a = \\sigma(z)$" in labels
+
+
+def boxes(ax):
+    return [p for p in ax.patches if isinstance(p, FancyBboxPatch)]
+
+
+def test_the_unrolled_rnn_shares_its_weights_at_every_step():
+    # chapter 8's picture: the folded cell on the left, steps 1, 2, 3 and T, BPTT
+    fig, ax = plt.subplots(figsize=(11, 4.2))
+    draw_unrolled_rnn(ax, steps=(1, 2, 3, "T"))
+    labels = texts(ax)
+    plt.close(fig)
+    assert len(boxes(ax)) == 2 + 1 + 2 * 4          # folded cell, h_0, x_t and h_t per step
+    assert labels.count("$W_{xh}$") == 1 + 4        # the folded cell and every step
+    assert labels.count("$W_{hh}$") == 1 + 3        # the loop, h_0 -> h_1 -> h_2 -> h_3
+    assert labels.count("$\\cdots$") == 1           # h_3 ... h_T
+    for name in ["$x_{1}$", "$x_{2}$", "$x_{3}$", "$x_{T}$", "$h_0 = 0$", "$h_{T}$", "$h_t$"]:
+        assert name in labels, name
+    assert any(label.startswith("BPTT") for label in labels)
+    assert any(label.startswith("loss reads") for label in labels)
+    assert np.allclose(ax.get_xlim(), (-0.8, 10.3))
+    assert np.allclose(ax.get_ylim(), (-1.3, 3.5))
+
+
+def test_the_narrow_unrolled_rnn_has_the_cell_above_and_no_backward_pass():
+    fig, ax = plt.subplots(figsize=(5.2, 4.8))
+    draw_unrolled_rnn(ax, steps=(1, 2, "T"), folded="above", backward=False,
+                      loss_note=False, axis_labels=False, title=None)
+    labels = texts(ax)
+    plt.close(fig)
+    assert len(boxes(ax)) == 2 + 1 + 2 * 3
+    assert labels.count("$W_{xh}$") == 1 + 3 and labels.count("$W_{hh}$") == 1 + 2
+    assert not any(label.startswith(("BPTT", "loss reads")) for label in labels)
+    x_t = next(t for t in ax.texts if t.get_text() == "$x_t$")
+    x_1 = next(t for t in ax.texts if t.get_text() == "$x_{1}$")
+    assert x_t.get_position()[0] == x_1.get_position()[0]      # the cell above step 1
+    assert x_t.get_position()[1] > ax.get_ylim()[0] + 4
+    with pytest.raises(ValueError, match="folded"):
+        draw_unrolled_rnn(ax, folded="right")
+
+
+def seven_and_edge_kernel():
+    image = np.zeros((6, 6))
+    image[0, 1:5] = image[1, 4] = image[2, 3] = 1
+    image[3:, 2] = 1
+    kernel = np.array([[1.0, 0, -1], [2, 0, -2], [1, 0, -1]])
+    conv = bp.Conv2D(1, 1, 3, rng=np.random.default_rng(0))
+    conv.params["W"][:] = kernel
+    conv.params["b"][:] = 0.0
+    return image, kernel, conv.forward(image.reshape(1, 1, 6, 6))[0, 0]
+
+
+def number(text):
+    return float(text.replace("−", "-"))
+
+
+def test_the_kernel_figure_prints_conv2d_numbers():
+    image, kernel, feature_map = seven_and_edge_kernel()
+    fig, ax = plt.subplots()
+    draw_sliding_kernel(ax, image, kernel, feature_map, windows=[(3, 0), (0, 3)])
+    plt.close(fig)
+    by_gid = {t.get_gid(): t.get_text() for t in ax.texts if t.get_gid()}
+    printed = np.array([[number(by_gid[f"map {i} {j}"]) for j in range(4)] for i in range(4)])
+    assert np.array_equal(printed, feature_map)
+    assert np.array_equal([[number(by_gid[f"image {i} {j}"]) for j in range(6)]
+                           for i in range(6)], image)
+    assert np.array_equal([[number(by_gid[f"kernel {p} {q}"]) for q in range(3)]
+                           for p in range(3)], kernel)
+    # the sum written out is that of window (3, 0): its nine products and the entry
+    lines = by_gid["sum"].split("\n")
+    assert len(lines) == 3 and all(line.count("·") == 3 for line in lines)
+    assert lines[-1].endswith(f"= {feature_map[3, 0]:.0f}".replace("-", "−"))
+    assert feature_map[3, 0] == -4
+    # each window is highlighted twice on the image (fill, frame) and once on the map
+    frames = [p for p in ax.patches if isinstance(p, Rectangle)
+              and (p.get_width(), p.get_height()) == (3, 3) and p.get_linewidth() == 2.5]
+    assert sorted(p.get_xy() for p in frames) == [(0, 3), (3, 0)]
+
+
+def test_the_kernel_figure_refuses_a_wrong_sum_or_shape():
+    image, kernel, feature_map = seven_and_edge_kernel()
+    wrong = feature_map.copy()
+    wrong[3, 0] += 1
+    fig, ax = plt.subplots()
+    with pytest.raises(ValueError, match="sums to"):
+        draw_sliding_kernel(ax, image, kernel, wrong, windows=[(3, 0)])
+    with pytest.raises(ValueError, match="shape"):
+        draw_sliding_kernel(ax, image, kernel, feature_map[:3])
+    # a flipped kernel (a true convolution) does not give bp's numbers
+    with pytest.raises(ValueError, match="sums to"):
+        draw_sliding_kernel(ax, image, kernel[::-1, ::-1], feature_map, windows=[(3, 0)])
+    plt.close(fig)
