@@ -157,10 +157,12 @@ _INPUT_COLOUR, _STATE_COLOUR = "#dbe9f6", "#fde5c8"
 
 
 def draw_rnn_cell(ax, x=0.0, y=0.0, label_fontsize=10, output_offset=(0.45, 0.1),
-                  loop_offset=(0.4, 0.45)):
+                  loop_offset=(0.4, 0.45), loop_size=None):
     """Draw the folded Elman cell with its input box x_t centred at (x, y): the state h_t
     1.6 above it (arrow W_xh), an output arrow above that, and the loop W_hh from h_t back
-    to itself. The offsets place the labels "output" and W_hh from the arrows' middles."""
+    to itself. The offsets place the labels "output" and W_hh from the arrows' middles.
+    ``loop_size`` (in data units) draws the loop as a round curve that far out to the
+    right of h_t, its label beside it; None keeps the small curl."""
     x_row, h_row, out_row = y, y + 1.6, y + 3.0
     _box(ax, (x, x_row), "$x_t$", _INPUT_COLOUR)
     _box(ax, (x, h_row), "$h_t$", _STATE_COLOUR)
@@ -168,8 +170,23 @@ def draw_rnn_cell(ax, x=0.0, y=0.0, label_fontsize=10, output_offset=(0.45, 0.1)
            fontsize=label_fontsize)
     _arrow(ax, (x, h_row + 0.35), (x, out_row - 0.1), "output", offset=output_offset,
            fontsize=label_fontsize)
-    _arrow(ax, (x + 0.47, h_row + 0.1), (x + 0.47, h_row - 0.1), "$W_{hh}$",
-           offset=loop_offset, connectionstyle="arc3,rad=-2.6", fontsize=label_fontsize)
+    if loop_size is None:
+        _arrow(ax, (x + 0.47, h_row + 0.1), (x + 0.47, h_row - 0.1), "$W_{hh}$",
+               offset=loop_offset, connectionstyle="arc3,rad=-2.6", fontsize=label_fontsize)
+        return
+    from matplotlib.patches import FancyArrowPatch
+    from matplotlib.path import Path
+
+    # a cubic curve out of the right side of h_t and back into it, below where it left;
+    # the curve reaches 3/4 of the way to its control points, hence the 4/3
+    edge, reach = x + 0.47, x + 0.47 + 4 / 3 * loop_size
+    loop = Path([(edge, h_row + 0.15), (reach, h_row + 0.9 * loop_size),
+                 (reach, h_row - 0.9 * loop_size), (edge, h_row - 0.15)],
+                [Path.MOVETO, Path.CURVE4, Path.CURVE4, Path.CURVE4])
+    ax.add_patch(FancyArrowPatch(path=loop, arrowstyle="-|>", color="0.2", lw=1.4,
+                                 mutation_scale=10))
+    ax.text(edge + loop_size + loop_offset[0], h_row + loop_offset[1], "$W_{hh}$",
+            ha="left", va="center", fontsize=label_fontsize, color="0.2")
 
 
 def draw_unrolled_rnn(ax, steps=(1, 2, 3, "T"), folded="left", backward=True,
@@ -226,13 +243,17 @@ def draw_unrolled_rnn(ax, steps=(1, 2, 3, "T"), folded="left", backward=True,
                color="C3", offset=(0, -0.25), fontsize=label_fontsize)
     top = 3.5
     if folded == "above":
-        draw_rnn_cell(ax, xs[0], 4.3, label_fontsize=label_fontsize,
-                      output_offset=(0.75, 0.25), loop_offset=(0.8, 0.0))
-        ax.text(xs[0] + 1.75, 4.3 + h_row, "unrolled in time,\none column per step:",
-                ha="left", va="center", fontsize=label_fontsize)
-        ax.text(xs[0] + 1.75, 4.3 + 0.2, "$\\Downarrow$", ha="left", va="center",
-                fontsize=14)
-        top = 7.6
+        cell = 4.5
+        draw_rnn_cell(ax, xs[0], cell, label_fontsize=label_fontsize,
+                      output_offset=(0.75, 0.25), loop_offset=(0.15, 0.0), loop_size=0.55)
+        # the arrow "unrolled" in the middle of the gap between the cell's x_t and the
+        # row of outputs below, above the dots, and the words above it
+        arrow_x = (xs[-2] + xs[-1]) / 2 if len(xs) > 1 else xs[0] + 1.7
+        gap_mid = (out_row + cell - 0.35) / 2
+        _arrow(ax, (arrow_x, gap_mid + 0.45), (arrow_x, gap_mid - 0.45))
+        ax.text(arrow_x, cell + 0.45, "unrolled in time,\none column per step:",
+                ha="center", va="center", fontsize=label_fontsize)
+        top = cell + 3.3
     ax.set(xlim=(-0.8 if folded == "left" else 1.6, right + 0.7),
            ylim=(-1.3 if backward else -0.5, top))
     if title:
@@ -253,7 +274,8 @@ def draw_neuron(ax, title="One neuron: a weighted sum, a bias and an activation"
     The inputs x_1, x_2, ..., x_n (circles, with dots for the ones not drawn) send arrows
     labelled w_1, w_2, ..., w_n into a node that sums them and adds the bias b (an arrow
     from above), giving z; a box applies sigma and the output arrow carries a. A dashed
-    frame marks what one neuron computes. Returns the matplotlib Axes.
+    frame marks what one neuron computes, its weights included (not its inputs). Returns
+    the matplotlib Axes.
     """
     from matplotlib.patches import Circle, FancyBboxPatch
 
@@ -285,9 +307,10 @@ def draw_neuron(ax, title="One neuron: a weighted sum, a bias and an activation"
     ax.text(sum_xy[0], -0.7, "$z = \\sum_{k=1}^{n} w_k x_k + b$", ha="center", va="top",
             fontsize=12)
     ax.text(5.1, -0.7, "$a = \\sigma(z)$", ha="center", va="top", fontsize=12)
-    ax.add_patch(FancyBboxPatch((2.0, -1.65), 3.95, 3.65, boxstyle="round,pad=0.05",
+    # the frame takes in the weights (the neuron's parameters), not the inputs
+    ax.add_patch(FancyBboxPatch((0.7, -1.65), 5.25, 3.65, boxstyle="round,pad=0.05",
                                 fc="none", ec="0.5", lw=1, ls="--"))
-    ax.text(3.98, 2.15, "one neuron", ha="center", va="bottom", fontsize=11, color="0.35")
+    ax.text(3.33, 2.15, "one neuron", ha="center", va="bottom", fontsize=11, color="0.35")
     ax.set(xlim=(-0.5, 7.0), ylim=(-2.05, 2.6), aspect="equal")
     ax.axis("off")
     if title:

@@ -45,7 +45,8 @@ def test_the_colours_survive_the_palette():
 # --- the diagrams of chapter 1 (and chapter 8's unrolled RNN) ----------------------
 
 import numpy as np  # noqa: E402
-from matplotlib.patches import Circle, FancyBboxPatch, Rectangle  # noqa: E402
+from matplotlib.patches import (Circle, FancyArrowPatch, FancyBboxPatch,  # noqa: E402
+                                Rectangle)
 
 import bp  # noqa: E402
 from bp.plotting import draw_neuron, draw_sliding_kernel, draw_unrolled_rnn  # noqa: E402
@@ -67,6 +68,16 @@ def test_the_neuron_has_the_symbols_of_its_equation():
         assert labels.count(symbol) == 1, symbol
     assert any("w_k x_k + b" in label for label in labels)
     assert "$a = \\sigma(z)$" in labels
+    # the dashed frame "one neuron" takes in the weights, not the inputs
+    frame = next(p for p in ax.patches
+                 if isinstance(p, FancyBboxPatch) and p.get_linestyle() == "--")
+    left, right = frame.get_x(), frame.get_x() + frame.get_width()
+    for text in ax.texts:
+        x = text.get_position()[0]
+        if text.get_text() in ("$w_1$", "$w_2$", "$w_n$"):
+            assert left < x < right, text.get_text()
+        if text.get_text() in ("$x_1$", "$x_2$", "$x_n$"):
+            assert x < left, text.get_text()
 
 
 def boxes(ax):
@@ -89,6 +100,7 @@ def test_the_unrolled_rnn_shares_its_weights_at_every_step():
     assert any(label.startswith("loss reads") for label in labels)
     assert np.allclose(ax.get_xlim(), (-0.8, 10.3))
     assert np.allclose(ax.get_ylim(), (-1.3, 3.5))
+    assert not any(isinstance(p, FancyArrowPatch) for p in ax.patches)   # the small curl
 
 
 def test_the_narrow_unrolled_rnn_has_the_cell_above_and_no_backward_pass():
@@ -104,6 +116,16 @@ def test_the_narrow_unrolled_rnn_has_the_cell_above_and_no_backward_pass():
     x_1 = next(t for t in ax.texts if t.get_text() == "$x_{1}$")
     assert x_t.get_position()[0] == x_1.get_position()[0]      # the cell above step 1
     assert x_t.get_position()[1] > ax.get_ylim()[0] + 4
+    # the loop W_hh is a round curve reaching well out of h_t (chapter 8 keeps its curl)
+    loop = next(p for p in ax.patches if isinstance(p, FancyArrowPatch))
+    reach = loop.get_path().vertices[:, 0]
+    assert reach.max() - reach.min() > 0.6
+    # the arrow from the folded cell down to the unrolled row sits in the gap between them
+    down = [a for a in ax.texts if hasattr(a, "xyann") and a.xy[0] == a.xyann[0]
+            and a.xy[1] < a.xyann[1] and a.xy[1] > 3.0]
+    assert len(down) == 1
+    gap = (3.0, x_t.get_position()[1] - 0.35)       # the outputs' tips, the box x_t
+    assert np.isclose((down[0].xy[1] + down[0].xyann[1]) / 2, sum(gap) / 2)
     with pytest.raises(ValueError, match="folded"):
         draw_unrolled_rnn(ax, folded="right")
 
