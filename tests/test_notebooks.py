@@ -64,3 +64,32 @@ def test_what_the_site_folds_jupyterlab_folds_too(notebook):
         if tags & {"hide-output", "hide-cell"} and lab.get("outputs_hidden") is not True:
             wrong.append(f"cell {index} ({', '.join(sorted(tags))}): outputs_hidden missing")
     assert not wrong, f"{notebook.name}: " + "; ".join(wrong)
+
+
+def figures_without_alt_text(notebook):
+    """Indices of the cells that show a figure but give it no alt text."""
+    cells = json.loads(Path(notebook).read_text(encoding="utf-8"))["cells"]
+    return [index for index, cell in enumerate(cells)
+            if cell["cell_type"] == "code"
+            and any("image/png" in output.get("data", {}) for output in cell.get("outputs", []))
+            and not cell["metadata"].get("mystnb", {}).get("image", {}).get("alt", "").strip()]
+
+
+def test_the_alt_text_checker_finds_a_bare_figure(tmp_path):
+    notebook = tmp_path / "figures.ipynb"
+    figure = [{"output_type": "display_data", "data": {"image/png": "iVBOR"}}]
+    described = {"mystnb": {"image": {"alt": "A line rising from left to right."}}}
+    cells = [{"cell_type": "code", "metadata": {}, "source": [], "outputs": figure},
+             {"cell_type": "code", "metadata": described, "source": [], "outputs": figure},
+             {"cell_type": "code", "metadata": {}, "source": [], "outputs": []}]
+    notebook.write_text(json.dumps({"cells": cells}))
+    assert figures_without_alt_text(notebook) == [0]
+
+
+@pytest.mark.parametrize("notebook", NOTEBOOKS, ids=[p.stem for p in NOTEBOOKS])
+def test_every_figure_has_alt_text(notebook):
+    # myst-nb writes the cell's mystnb.image.alt into the <img>; without it a screen reader
+    # hears the file name of the PNG.
+    missing = figures_without_alt_text(notebook)
+    assert not missing, (f"{notebook.name}: figures without alt text in cells {missing}: "
+                         'add "mystnb": {"image": {"alt": "..."}} to the cell\'s metadata')
