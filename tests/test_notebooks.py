@@ -93,3 +93,23 @@ def test_every_figure_has_alt_text(notebook):
     missing = figures_without_alt_text(notebook)
     assert not missing, (f"{notebook.name}: figures without alt text in cells {missing}: "
                          'add "mystnb": {"image": {"alt": "..."}} to the cell\'s metadata')
+
+
+def as_saved_by_jupyter(notebook):
+    """The notebook's text as nbformat (and so JupyterLab and tools/run_notebooks.py) writes it."""
+    import nbformat  # only this test needs it
+    return nbformat.writes(nbformat.read(str(notebook), as_version=4)) + "\n"
+
+
+@pytest.mark.parametrize("notebook", NOTEBOOKS, ids=[p.stem for p in NOTEBOOKS])
+def test_notebooks_are_saved_as_jupyter_saves_them(notebook):
+    # A notebook edited by a script (keys in another order, other indentation) changes
+    # when a reader saves it in JupyterLab: the lab test and `git diff` would show it.
+    # Refresh it with `make notebooks` (tools/run_notebooks.py writes the canonical form).
+    import warnings
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # nbformat's note on missing cell ids (nbformat 4.4 files)
+        expected = as_saved_by_jupyter(notebook)
+    assert Path(notebook).read_text(encoding="utf-8") == expected, (
+        f"{notebook.name} is not in the form Jupyter saves (key order, indentation): "
+        f"run `make notebooks` or tools/run_notebooks.py on it")
