@@ -31,6 +31,28 @@ def drop_repeated_scripts(app, pagename, templatename, context, doctree):
     context["script_files"] = kept
 
 
+# pydata-sphinx-theme loads Sphinx's search tools and the whole search index (about 125 kB)
+# on every page, for its search-as-you-type box. The book keeps that box off (the theme's
+# default), so only the search page itself needs them, and it loads them on its own.
+SEARCH_SCRIPTS = re.compile(r'\s*<script src="[./]*(?:_static/searchtools\.js|'
+                            r'_static/language_data\.js|searchindex\.js)"></script>')
+
+
+def drop_unused_search_scripts(outdir):
+    """Remove the search scripts from every page but the search page; returns how many
+    pages changed."""
+    changed = 0
+    for page in Path(outdir).rglob("*.html"):
+        if page.name == "search.html":
+            continue
+        text = page.read_text(encoding="utf-8")
+        lean = SEARCH_SCRIPTS.sub("", text)
+        if lean != text:
+            page.write_text(lean, encoding="utf-8")
+            changed += 1
+    return changed
+
+
 def drop_fontawesome_script(app, exception):
     """fontawesome.js (1.5 MB, every page) turns the theme's dozen <i class="fa-...">
     icons into SVG; bp-book.css draws them from the theme's webfont instead."""
@@ -41,6 +63,8 @@ def drop_fontawesome_script(app, exception):
         lean = FONTAWESOME_SCRIPT.sub("", text)
         if lean != text:
             page.write_text(lean, encoding="utf-8")
+    if not app.config.html_theme_options.get("search_as_you_type", False):
+        drop_unused_search_scripts(app.outdir)
 
 
 def setup(app):
