@@ -48,6 +48,7 @@ MYST_CHAPTERS = ["03_backprop_algorithm.ipynb", "05_backprop_calculations.ipynb"
 EXPLORER_CHAPTER = "06_updating_weights.ipynb"
 RAW_MYST = re.compile(r"(```\s*\{|:::\s*\{|\{(eq|ref|term|numref|doc|math)\}`|^:class:)", re.M)
 KEY_PRESSES = 20
+FRESH_EXPLORER = ".bp-lr-explorer:not(.bp-before-run)"
 
 
 def free_port():
@@ -222,17 +223,17 @@ def explorer_latencies(page, presses=KEY_PRESSES, timeout_ms=30_000):
     a new rate, each run the full 200 epochs); after each press wait for the redrawn
     figure. Returns the latencies (ms) that the explorer measured in the page, from the
     key press to the figure drawn with the new run."""
-    explorer = page.locator(".bp-lr-explorer").first
+    explorer = page.locator(FRESH_EXPLORER).first
     explorer.wait_for(timeout=timeout_ms)
     explorer.scroll_into_view_if_needed()
     slider = explorer.locator("input[type=range]").first
     figure = explorer.locator("canvas")
     first_picture = figure.evaluate("c => c.toDataURL()")
-    slider.focus()
     for i in range(presses):
+        slider.focus()  # again each time: a redraw elsewhere in the notebook may take the focus
         page.keyboard.press("ArrowLeft")
         page.wait_for_function(
-            f"() => (document.querySelector('.bp-lr-explorer').dataset.latencies || '')"
+            f"() => (document.querySelector('{FRESH_EXPLORER}').dataset.latencies || '')"
             f".split(' ').filter(Boolean).length >= {i + 1}", timeout=timeout_ms,
             polling=250)  # not every animation frame: that would take CPU from the kernel
     assert figure.evaluate("c => c.toDataURL()") != first_picture, "the figure did not change"
@@ -242,8 +243,13 @@ def explorer_latencies(page, presses=KEY_PRESSES, timeout_ms=30_000):
 
 def run_explorer(browser, base):
     page = open_notebook(browser, base, EXPLORER_CHAPTER)
+    # An explorer drawn from the saved widget state before Run All is replaced when its cell
+    # runs again; mark it, so that the test waits for, and presses keys on, the new one.
+    page.wait_for_timeout(2000)
+    page.evaluate("() => document.querySelectorAll('.bp-lr-explorer')"
+                  ".forEach(e => e.classList.add('bp-before-run'))")
     run_all(page)
-    page.locator(".bp-lr-explorer").first.wait_for(state="attached", timeout=180_000)
+    page.locator(FRESH_EXPLORER).first.wait_for(state="attached", timeout=180_000)
     # then until the kernel is idle (the status bar says so): every cell ran
     page.wait_for_function("() => /\\|\\s*Idle/.test(document.querySelector('.jp-StatusBar-Widget')"
                            "?.innerText || '')", timeout=180_000)
