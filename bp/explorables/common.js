@@ -1,0 +1,281 @@
+// The explorables' shared toolkit: controls, a live region, canvases and plots, and the
+// few pieces of bp's maths that more than one explorable needs.
+//
+// Every explorable on the static site is built from these. Each control carries
+// data-control="<name>" (the browser test finds and operates it by that name); the
+// explorable's numbers are written, at full precision, to its root element's
+// data-result attribute (JSON), which the browser test compares with the numbers bp
+// computed at build time (tools/explorable_reference.py).
+//
+// No library: plain DOM and canvas, so the page needs nothing from a network.
+// Inlined once per explorable; the `bpUI` guard keeps one copy per page.
+
+window.bpUI = window.bpUI || (function () {
+  "use strict";
+
+  function el(tag, attrs, parent) {
+    const e = document.createElement(tag);
+    for (const [k, v] of Object.entries(attrs || {})) {
+      if (k === "text") e.textContent = v;
+      else if (k === "class") e.className = v;
+      else e.setAttribute(k, v);
+    }
+    if (parent) parent.appendChild(e);
+    return e;
+  }
+
+  let uid = 0;
+  function nextId(prefix) { uid += 1; return `${prefix}-${uid}`; }
+
+  // A number as the page prints it: `digits` significant digits, no exponent for
+  // ordinary sizes.
+  function fmt(x, digits = 3) {
+    if (!Number.isFinite(x)) return x > 0 ? "∞" : x < 0 ? "−∞" : "NaN";
+    if (x === 0) return "0";
+    const a = Math.abs(x);
+    const s = (a >= 1e-3 && a < 1e5) ? x.toPrecision(digits) : x.toExponential(digits - 1);
+    // toPrecision may give "0.5000": keep it, it says how many digits are meant
+    return s.replace("-", "−");
+  }
+
+  // A range slider with its label and its printed value. `valuetext(v)` is what a screen
+  // reader says (aria-valuetext); `format(v)` what the page prints next to the slider.
+  // `values` (optional) maps positions 0..n-1 to values (for log scales).
+  function slider(parent, o) {
+    const row = el("div", {class: "bp-x-control"}, parent);
+    const id = nextId("bp-x-slider");
+    el("label", {for: id, text: o.label}, row);
+    const values = o.values;
+    const input = el("input", {
+      type: "range", id, "data-control": o.name,
+      min: values ? 0 : o.min, max: values ? values.length - 1 : o.max,
+      step: values ? 1 : o.step,
+    }, row);
+    const shown = el("output", {for: id, class: "bp-x-value"}, row);
+    const format = o.format || ((v) => fmt(v));
+    const valuetext = o.valuetext || ((v) => `${o.label} ${format(v)}`);
+    const api = {
+      input,
+      get value() { return values ? values[Number(input.value)] : Number(input.value); },
+      set value(v) {
+        input.value = values ? String(nearestIndex(values, v)) : String(v);
+        show();
+      },
+      onchange: null,
+    };
+    function show() {
+      shown.textContent = format(api.value);
+      input.setAttribute("aria-valuetext", valuetext(api.value));
+    }
+    input.addEventListener("input", () => { show(); if (api.onchange) api.onchange(api.value); });
+    api.value = o.value;
+    return api;
+  }
+
+  function nearestIndex(values, v) {
+    let best = 0;
+    for (let i = 1; i < values.length; i++) {
+      if (Math.abs(values[i] - v) < Math.abs(values[best] - v)) best = i;
+    }
+    return best;
+  }
+
+  // A drop-down list. options: [[value, text], ...]
+  function select(parent, o) {
+    const row = el("div", {class: "bp-x-control"}, parent);
+    const id = nextId("bp-x-select");
+    el("label", {for: id, text: o.label}, row);
+    const input = el("select", {id, "data-control": o.name}, row);
+    for (const [value, text] of o.options) el("option", {value, text}, input);
+    input.value = o.value;
+    const api = {input, get value() { return input.value; }, onchange: null};
+    input.addEventListener("change", () => { if (api.onchange) api.onchange(api.value); });
+    return api;
+  }
+
+  function button(parent, o) {
+    const b = el("button", {type: "button", class: "bp-x-button", "data-control": o.name,
+                            text: o.label}, parent);
+    if (o.title) b.setAttribute("aria-label", o.title);
+    b.addEventListener("click", () => o.onclick());
+    return b;
+  }
+
+  // The explorable's result in words: a polite live region, so a screen reader says it
+  // after each change without interrupting.
+  function status(parent) {
+    return el("p", {class: "bp-x-status", role: "status", "aria-live": "polite"}, parent);
+  }
+
+  // A canvas as wide as its container, `aspect` = height / width, sharp on HiDPI screens.
+  // `draw(ctx, w, h)` paints it in CSS pixels; it is called again when the width changes.
+  // `label()` returns the text alternative (role="img" + aria-label).
+  function canvas(parent, o) {
+    const c = el("canvas", {class: "bp-x-canvas", role: "img"}, parent);
+    const api = {canvas: c, width: 0, height: 0, draw: o.draw, label: o.label};
+    api.redraw = function () {
+      const w = Math.max(200, Math.round(c.parentElement.clientWidth || 320));
+      const h = Math.round(Math.min(w * o.aspect, o.maxHeight || 1e9));
+      const ratio = window.devicePixelRatio || 1;
+      if (c.width !== Math.round(w * ratio) || c.height !== Math.round(h * ratio)) {
+        c.width = Math.round(w * ratio);
+        c.height = Math.round(h * ratio);
+        c.style.width = `${w}px`;
+        c.style.height = `${h}px`;
+      }
+      api.width = w; api.height = h;
+      const ctx = c.getContext("2d");
+      ctx.setTransform(ratio, 0, 0, ratio, 0, 0);
+      ctx.clearRect(0, 0, w, h);
+      api.draw(ctx, w, h);
+      if (api.label) c.setAttribute("aria-label", api.label());
+    };
+    if (window.ResizeObserver) {
+      let last = 0;
+      new ResizeObserver(() => {
+        const w = c.parentElement.clientWidth;
+        if (w !== last) { last = w; api.redraw(); }
+      }).observe(c.parentElement);
+    }
+    return api;
+  }
+
+  // Colours: the text colour of the page (so the dark theme works) and matplotlib's
+  // tab10, which the book's static figures use.
+  const TAB10 = ["#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd", "#8c564b",
+                 "#e377c2", "#7f7f7f", "#bcbd22", "#17becf"];
+  function ink(node) { return getComputedStyle(node).color || "#222"; }
+
+  // A plotting frame: data coordinates -> canvas pixels inside a box with margins.
+  // o: {x: [lo, hi], y: [lo, hi], left, right, top, bottom, logY}
+  function frame(ctx, w, h, o) {
+    const left = o.left ?? 48, right = o.right ?? 10, top = o.top ?? 10, bottom = o.bottom ?? 34;
+    const tr = (v) => (o.logY ? Math.log10(v) : v);
+    const [y0, y1] = o.logY ? [Math.log10(o.y[0]), Math.log10(o.y[1])] : o.y;
+    const f = {
+      left, top, right: w - right, bottom: h - bottom,
+      X: (x) => left + (x - o.x[0]) / (o.x[1] - o.x[0]) * (w - left - right),
+      Y: (y) => h - bottom - (tr(y) - y0) / (y1 - y0) * (h - top - bottom),
+      invX: (px) => o.x[0] + (px - left) / (w - left - right) * (o.x[1] - o.x[0]),
+      invY: (py) => y0 + (h - bottom - py) / (h - top - bottom) * (y1 - y0),
+    };
+    return f;
+  }
+
+  // Axes with ticks and labels, in the page's text colour.
+  function axes(ctx, f, o) {
+    const color = o.color;
+    ctx.save();
+    ctx.strokeStyle = color; ctx.fillStyle = color; ctx.lineWidth = 1;
+    ctx.font = "12px system-ui, sans-serif";
+    ctx.beginPath();
+    ctx.moveTo(f.left, f.top); ctx.lineTo(f.left, f.bottom); ctx.lineTo(f.right, f.bottom);
+    ctx.stroke();
+    ctx.textAlign = "center"; ctx.textBaseline = "top";
+    for (const t of o.xticks || []) {
+      const x = f.X(t);
+      ctx.beginPath(); ctx.moveTo(x, f.bottom); ctx.lineTo(x, f.bottom + 4); ctx.stroke();
+      ctx.fillText(o.xfmt ? o.xfmt(t) : fmt(t, 2), x, f.bottom + 6);
+    }
+    ctx.textAlign = "right"; ctx.textBaseline = "middle";
+    for (const t of o.yticks || []) {
+      const y = f.Y(t);
+      ctx.beginPath(); ctx.moveTo(f.left - 4, y); ctx.lineTo(f.left, y); ctx.stroke();
+      ctx.fillText(o.yfmt ? o.yfmt(t) : fmt(t, 2), f.left - 6, y);
+    }
+    if (o.xlabel) {
+      ctx.textAlign = "right"; ctx.textBaseline = "bottom";
+      ctx.fillText(o.xlabel, f.right, f.bottom - 3);
+    }
+    if (o.ylabel) {
+      ctx.textAlign = "left"; ctx.textBaseline = "top";
+      ctx.fillText(o.ylabel, f.left + 4, f.top);
+    }
+    ctx.restore();
+  }
+
+  function polyline(ctx, f, xs, ys, style) {
+    ctx.save();
+    ctx.strokeStyle = style.color; ctx.lineWidth = style.width || 2;
+    if (style.dash) ctx.setLineDash(style.dash);
+    ctx.beginPath();
+    let pen = false;
+    for (let i = 0; i < xs.length; i++) {
+      if (!Number.isFinite(ys[i])) { pen = false; continue; }
+      const x = f.X(xs[i]), y = f.Y(ys[i]);
+      if (pen) ctx.lineTo(x, y); else ctx.moveTo(x, y);
+      pen = true;
+    }
+    ctx.stroke();
+    ctx.restore();
+  }
+
+  function dot(ctx, x, y, r, color, outline) {
+    ctx.beginPath(); ctx.arc(x, y, r, 0, 2 * Math.PI);
+    ctx.fillStyle = color; ctx.fill();
+    if (outline) { ctx.strokeStyle = outline; ctx.lineWidth = 1; ctx.stroke(); }
+  }
+
+  // The explorable's numbers, for the browser test (and anyone curious): full precision.
+  function setResult(root, result) {
+    root.dataset.result = JSON.stringify(result);
+  }
+
+  // Once the live explorable is built, the static figure (shown when JavaScript is off or
+  // has failed) is removed.
+  function start(root, build) {
+    const live = el("div", {class: "bp-x-live"}, root);
+    build(live);
+    const fallback = root.querySelector(".bp-x-static");
+    if (fallback) fallback.remove();
+    root.dataset.ready = "1";
+  }
+
+  return {el, fmt, slider, select, button, status, canvas, frame, axes, polyline, dot,
+          TAB10, ink, setResult, start};
+})();
+
+// bp's maths, as the book derives it, for the explorables that train or differentiate a
+// dense network. Examples are rows, W has shape (n_out, n_in), as in bp/dense.py.
+window.bpMath = window.bpMath || (function () {
+  "use strict";
+
+  // Z = A W^T + b   (the layer equation, eq-layer-intro / eq-forward)
+  function denseForward(A, W, b) {
+    return A.map((a) => W.map((w, j) => {
+      let z = b[j];
+      for (let k = 0; k < w.length; k++) z += w[k] * a[k];
+      return z;
+    }));
+  }
+
+  // dW = dZ^T A_prev (BP3), db = (dZ)^T 1 (BP4), dA_prev = dZ W (the first factor of BP2)
+  function denseBackward(dZ, Aprev, W) {
+    const nOut = W.length, nIn = W[0].length;
+    const dW = W.map(() => new Array(nIn).fill(0));
+    const db = new Array(nOut).fill(0);
+    for (let n = 0; n < dZ.length; n++) {
+      for (let j = 0; j < nOut; j++) {
+        db[j] += dZ[n][j];
+        for (let k = 0; k < nIn; k++) dW[j][k] += dZ[n][j] * Aprev[n][k];
+      }
+    }
+    const dA = dZ.map((d) => {
+      const row = new Array(nIn).fill(0);
+      for (let j = 0; j < nOut; j++) for (let k = 0; k < nIn; k++) row[k] += d[j] * W[j][k];
+      return row;
+    });
+    return {dW, db, dA};
+  }
+
+  // Activations and their derivatives sigma'(z), as in bp/activations.py
+  const activations = {
+    tanh: {f: Math.tanh, df: (z, a) => 1 - a * a},
+    sigmoid: {f: (z) => 1 / (1 + Math.exp(-z)), df: (z, a) => a * (1 - a)},
+    relu: {f: (z) => (z > 0 ? z : 0), df: (z) => (z > 0 ? 1 : 0)},
+    identity: {f: (z) => z, df: () => 1},
+  };
+  const map2 = (M, g) => M.map((row) => row.map(g));
+
+  return {denseForward, denseBackward, activations, map2};
+})();

@@ -1,0 +1,64 @@
+"""Check one explorable (or all) on its preview page, as make browser-test checks it on
+the site: operate every reference case at phone and laptop sizes, compare the page's
+numbers with bp's, and save screenshots to _build/preview/<name>-<size>.png.
+
+    .venv/bin/python tools/explorable_check.py gradient_descent_1d
+"""
+import sys
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+import explorable_preview  # noqa: E402
+from browser_test import CHROMIUM_ARGS, find_or_install_chromium  # noqa: E402
+from explorable_driver import check_explorable  # noqa: E402
+
+from bp.explorables import NAMES, reference_cases  # noqa: E402
+
+SIZES = {"phone": dict(viewport={"width": 390, "height": 844}, device_scale_factor=2, has_touch=True),
+         "laptop": dict(viewport={"width": 1280, "height": 800})}
+
+
+def main(names):
+    from playwright.sync_api import sync_playwright
+    names = names or list(NAMES)
+    explorable_preview.main(names)
+    failed = False
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=find_or_install_chromium(), args=CHROMIUM_ARGS)
+        for name in names:
+            cases = reference_cases(name)
+            url = (Path("_build") / "preview" / f"{name}.html").resolve().as_uri()
+            for size, options in SIZES.items():
+                context = browser.new_context(**options)
+                page = context.new_page()
+                errors = []
+                page.on("pageerror", lambda e: errors.append(str(e)))
+                page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+                page.goto(url)
+                root = page.locator(".bp-explorable").first
+                worst, problems = check_explorable(page, root, cases)
+                problems += [f"console: {e}" for e in errors]
+                shot = Path("_build") / "preview" / f"{name}-{size}.png"
+                root.screenshot(path=str(shot))
+                print(f"{name} at {size}: {len(cases)} cases, largest relative difference from bp "
+                      f"{worst:.1e}; screenshot {shot}")
+                for problem in problems:
+                    print(f"  PROBLEM: {problem}")
+                failed |= bool(problems)
+                context.close()
+            # JavaScript off: the static figure and its text
+            context = browser.new_context(java_script_enabled=False, viewport={"width": 390, "height": 844})
+            page = context.new_page()
+            page.goto(url)
+            static = page.locator(".bp-explorable .bp-x-static")
+            ok = static.count() == 1 and static.locator("img").is_visible() and static.inner_text().strip()
+            print(f"{name} without JavaScript: {'the static figure and its text' if ok else 'PROBLEM: nothing'}")
+            failed |= not ok
+            context.close()
+        browser.close()
+    sys.exit(1 if failed else 0)
+
+
+if __name__ == "__main__":
+    main(sys.argv[1:])
