@@ -40,6 +40,7 @@ test-portable: $(STAMP)
 book: $(STAMP)
 	rm -rf _build
 	BP_BOOK_SITE=1 $(VENV)/bin/jupyter-book build .   # the explorers' kernel-free form (bp/widgets.py)
+	$(PY) tools/explorable_reference.py   # bp's numbers, which the browser test checks the explorables against
 	@echo "The site is built: open $(CURDIR)/_build/html/index.html"
 
 # Jupyter refuses to run as root without --allow-root (containers often run as root).

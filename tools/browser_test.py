@@ -21,6 +21,14 @@ request blocked, at 390x844 (a phone) and 1280x800 (a laptop), and checked:
 - the page's weight (the HTML and every file it loaded) is printed, and the median
   chapter page weighs at most 2 MB.
 
+Every explorable (bp/explorables/) is operated at both sizes as its reference cases
+say (tools/explorable_driver.py): its numbers must equal the ones bp computed at build
+time (_build/explorables-reference.json, written by `make book`) to 1e-9 relative, its
+figure and its result in words must change, its sliders move by keyboard and speak
+(aria-valuetext), it fits the screen, and with JavaScript off its static figure and
+text are shown. The explorables' own bytes count apart: at most 300 kB per page, and
+the median chapter page weighs at most 2 MB without them.
+
 On the pages that hold the precomputed learning-rate slider, the slider is moved
 and the picture, the printed result and the screen-reader text must change. The
 tracebacks check reads the HTML: no page shows the build folder's absolute path.
@@ -33,6 +41,7 @@ of its own. axe-core is fetched once with `npm pack` into .venv/.
 import contextlib
 import functools
 import http.server
+import json
 import os
 import shutil
 import statistics
@@ -47,7 +56,9 @@ SITE = Path("_build/html")
 SIZES = {"phone": (390, 844), "laptop": (1280, 800)}
 AXE_VERSION = "4.10.3"
 AXE_DIR = Path(".venv") / f"axe-core-{AXE_VERSION}"
-MEDIAN_PAGE_LIMIT = 2_000_000  # bytes
+MEDIAN_PAGE_LIMIT = 2_000_000  # bytes, without the explorables
+EXPLORABLES_PAGE_LIMIT = 300_000  # bytes of explorables (script, data, static figure) on one page
+REFERENCE = Path("_build") / "explorables-reference.json"
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking",
                  "--disable-component-update", "--disable-sync", "--disable-quic"]
 
@@ -218,11 +229,69 @@ def sidebar_opens(page, size):
     return before != after and sidebar.is_visible() == before
 
 
+def explorable_bytes(page_path):
+    """Bytes of the explorables in the page's HTML: each one's fragment, from its
+    <div class="bp-explorable" to the end of its script."""
+    text = page_path.read_text(encoding="utf-8")
+    total, start = 0, text.find('<div class="bp-explorable"')
+    while start >= 0:
+        end = text.index("</script>", start) + len("</script>\n</div>")
+        total += len(text[start:end].encode("utf-8"))
+        start = text.find('<div class="bp-explorable"', end)
+    return total
+
+
+def explorable_problems(page, name, size, references, measured):
+    """Operate every explorable on the page (see tools/explorable_driver.py)."""
+    from explorable_driver import check_explorable
+    problems = []
+    for root in page.locator(".bp-explorable").all():
+        which = root.get_attribute("data-name")
+        if which not in references:
+            problems.append(f"explorable {which}: no reference numbers from bp in {REFERENCE}")
+            continue
+        root.scroll_into_view_if_needed()
+        worst, found = check_explorable(page, root, references[which])
+        measured.setdefault(which, []).append(worst)
+        problems += [f"explorable {which}: {p}" for p in found]
+        shot = Path("_build") / f"browser-test-{which}-{size}.png"
+        root.screenshot(path=str(shot))
+        print(f"    explorable {which} ({size}): {len(references[which])} cases operated, largest "
+              f"relative difference from bp {worst:.1e}{'' if not found else ', ' + str(len(found)) + ' problems'}; "
+              f"screenshot {shot}", flush=True)
+    return problems
+
+
+def explorables_without_javascript(browser, base, page_path):
+    """With JavaScript off, every explorable shows its static figure and its text."""
+    context = browser.new_context(java_script_enabled=False, viewport={"width": 390, "height": 844})
+    page = context.new_page()
+    page.route("**/*", lambda route: route.continue_() if route.request.url.startswith(base) else route.abort())
+    page.goto(url_of(base, page_path), wait_until="load")
+    problems = []
+    for root in page.locator(".bp-explorable").all():
+        static = root.locator(".bp-x-static")
+        if not (static.count() == 1 and static.locator("img").is_visible() and static.inner_text().strip()):
+            problems.append(f"explorable {root.get_attribute('data-name')}: no static figure and text "
+                            "without JavaScript")
+    context.close()
+    return problems
+
+
 def check_site(browser, base, axe):
     """Every page at both sizes. Returns the list of failures (empty when all is well)."""
     failures, weights, code_blocks = [], {}, [0, 0]
+    references = json.loads(REFERENCE.read_text(encoding="utf-8")) if REFERENCE.is_file() else {}
+    measured, explorable_weights = {}, {}
     for page_path in site_pages():
         name = str(page_path.relative_to(SITE))
+        explorable_weights[name] = explorable_bytes(page_path)
+        if explorable_weights[name] > EXPLORABLES_PAGE_LIMIT:
+            failures.append(f"{name}: its explorables weigh {explorable_weights[name] / 1e3:.0f} kB, "
+                            f"more than {EXPLORABLES_PAGE_LIMIT / 1e3:.0f} kB")
+        if explorable_weights[name]:
+            failures += [f"{name} (no JavaScript): {p}"
+                         for p in explorables_without_javascript(browser, base, page_path)]
         for size in SIZES:
             page, errors, loaded = open_page(browser, base, page_path, size)
             facts = page.evaluate(PAGE_FACTS)
@@ -248,6 +317,8 @@ def check_site(browser, base, axe):
                 problems.append("no link to the notebooks download in the download menu")
             if serious:
                 problems.append(f"axe-core: {serious}")
+            if explorable_weights[name]:
+                problems += explorable_problems(page, name, size, references, measured)
             # On a phone code scrolls sideways in its box; from a laptop up it must fit.
             if size == "laptop" and facts["codeScrolls"]:
                 problems.append(f"{len(facts['codeScrolls'])} code blocks scroll sideways at 1280 px, "
@@ -262,12 +333,23 @@ def check_site(browser, base, axe):
             page.close()
         failures += [f"{name} (laptop, dark): {p}" for p in dark_theme_problems(browser, base, page_path, axe)]
     print(f"browser test: at 1280 px, {code_blocks[1]} of {code_blocks[0]} code blocks scroll sideways")
-    chapters = [w for n, w in weights.items() if n.startswith("book/")]
+    chapters = [w - explorable_weights[n] for n, w in weights.items() if n.startswith("book/")]
     median = statistics.median(chapters)
-    print(f"browser test: median chapter page {median / 1e6:.2f} MB (limit {MEDIAN_PAGE_LIMIT / 1e6:.0f} MB), "
-          f"largest {max(chapters) / 1e6:.2f} MB")
+    print(f"browser test: median chapter page {median / 1e6:.2f} MB without its explorables (limit "
+          f"{MEDIAN_PAGE_LIMIT / 1e6:.0f} MB), largest {max(chapters) / 1e6:.2f} MB; the explorables "
+          f"add at most {max(explorable_weights.values()) / 1e3:.0f} kB to a page (limit "
+          f"{EXPLORABLES_PAGE_LIMIT / 1e3:.0f} kB)")
     if median > MEDIAN_PAGE_LIMIT:
         failures.append(f"the median chapter page weighs {median / 1e6:.2f} MB, more than 2 MB")
+    missing = [n for n in references if n not in measured]
+    if missing:
+        failures.append(f"explorables on no page of the site: {', '.join(missing)}")
+    if measured:
+        worst = max(max(v) for v in measured.values())
+        print(f"browser test: {len(measured)} explorables operated at {len(SIZES)} sizes; the largest "
+              f"relative difference from bp's numbers: {worst:.1e}")
+        for which, values in measured.items():
+            print(f"    {which}: {max(values):.1e}")
     return failures
 
 
@@ -407,6 +489,8 @@ def check_download():
 def main():
     if not SITE.is_dir():
         sys.exit("browser test: no built site in _build/html; run `make book` first.")
+    if not REFERENCE.is_file():
+        sys.exit(f"browser test: {REFERENCE} is missing; `make book` writes it (tools/explorable_reference.py).")
     check_tracebacks_name_project_files()
     check_download()
     pages = pages_with_sliders()

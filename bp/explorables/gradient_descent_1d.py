@@ -57,8 +57,7 @@ def describe(lr=START["lr"], w0=START["w0"], steps=START["steps"]):
     factor = 1 - lr * curvature()
     return (f"Learning rate {lr:.2f}, starting at w = {w0:.1f}: after {steps} steps "
             f"w = {run['path'][-1]:.2f} and the loss is {run['loss'][-1]:.3f}. Each step multiplies "
-            f"the distance to the minimum by 1 - eta C'' = {factor:.2f}; above eta = "
-            f"{2 / curvature():.2f} the steps grow and gradient descent diverges.")
+            f"the distance to the minimum by 1 - eta C'' = {factor:.2f}.")
 
 
 def static_figure():
