@@ -149,7 +149,7 @@ window.bpUI = window.bpUI || (function () {
   // A plotting frame: data coordinates -> canvas pixels inside a box with margins.
   // o: {x: [lo, hi], y: [lo, hi], left, right, top, bottom, logY}
   function frame(ctx, w, h, o) {
-    const left = o.left ?? 48, right = o.right ?? 10, top = o.top ?? 10, bottom = o.bottom ?? 34;
+    const left = o.left ?? 48, right = o.right ?? 10, top = o.top ?? 22, bottom = o.bottom ?? 34;
     const tr = (v) => (o.logY ? Math.log10(v) : v);
     const [y0, y1] = o.logY ? [Math.log10(o.y[0]), Math.log10(o.y[1])] : o.y;
     const f = {
@@ -187,9 +187,9 @@ window.bpUI = window.bpUI || (function () {
       ctx.textAlign = "right"; ctx.textBaseline = "bottom";
       ctx.fillText(o.xlabel, f.right, f.bottom - 3);
     }
-    if (o.ylabel) {
-      ctx.textAlign = "left"; ctx.textBaseline = "top";
-      ctx.fillText(o.ylabel, f.left + 4, f.top);
+    if (o.ylabel) {   // above the axis, clear of the data
+      ctx.textAlign = "left"; ctx.textBaseline = "bottom";
+      ctx.fillText(o.ylabel, Math.max(2, f.left - 40), f.top - 6);
     }
     ctx.restore();
   }

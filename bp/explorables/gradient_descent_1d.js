@@ -69,11 +69,11 @@ function explore(live, data, root) {
     const factor = 1 - lr.value * curvature;
     const last = run.path.length - 1;
     const verdict = Math.abs(factor) < 1
-      ? (factor < 0 ? "it jumps across the minimum and converges" : "it converges")
-      : "the steps grow: it diverges";
+      ? (factor < 0 ? "w jumps across the minimum at every step and converges" : "w converges")
+      : "the distance grows at every step and w diverges";
     said.textContent = `After ${last} steps w = ${bpUI.fmt(run.path[last], 3)}, loss ` +
       `${bpUI.fmt(run.loss[last], 3)}. Each step multiplies the distance to the minimum by ` +
-      `1 − ηC'' = ${bpUI.fmt(factor, 2)}: ${verdict}.`;
+      `1 − ηC'' = ${bpUI.fmt(factor, 2)}, so ${verdict}.`;
     figure.redraw();
     bpUI.setResult(root, run);
   }
