@@ -117,6 +117,16 @@ class Explorable:
         png = base64.b64encode(png_bytes(self.module.static_figure())).decode("ascii")
         return {"text/plain": text, "image/png": png}, {}
 
+    def _ipython_display_(self):
+        """In a notebook: the bundle above; in Jupyter, then the text under the figure
+        (Jupyter shows one form of an output, here the picture, so the words come apart)."""
+        from IPython.display import display
+        data, metadata = self._repr_mimebundle_()
+        display(data, metadata=metadata, raw=True)
+        if "text/html" not in data:
+            display({"text/markdown": f"*{self.module.describe()}*",
+                     "text/plain": self.module.describe()}, raw=True)
+
 
 def show(name, alt):
     """Explorable ``name`` for a notebook cell; ``alt`` describes its static figure."""
