@@ -198,7 +198,7 @@ function explore(live, data, root) {
     draw(ctx, w, h) {
       const color = bpUI.ink(root), L = state.losses, n = L.length;
       const xmax = [10, 20, 50, 100, 200, 500, 1000, 2000].find((m) => m >= n), ymax = Math.max(0.8, ...L) * 1.05;
-      const f = bpUI.frame(ctx, w, h, {x: [0, xmax], y: [0, ymax], left: 40, bottom: 30, top: 8});
+      const f = bpUI.frame(ctx, w, h, {x: [0, xmax], y: [0, ymax], left: 40, right: 20, bottom: 30, top: 8});
       const xticks = [0, Math.round(xmax / 2), xmax];
       bpUI.axes(ctx, f, {color, xticks, yticks: [0, 0.25, 0.5, 0.75].filter((t) => t <= ymax),
                          xfmt: (t) => String(t), xlabel: "iteration", ylabel: "loss C"});
