@@ -151,7 +151,7 @@ def static_figure():
     dX = bp_input_gradient(stride, padding)
     found = terms(stride, padding, row, col)
     colors = [f"C{k}" for k in (1, 2, 4, 5, 6, 8, 9, 7)] + ["k"]
-    fig = plt.figure(figsize=(5.2, 4.0))
+    fig = plt.figure(figsize=(5.2, 4.6))
     grid = fig.add_gridspec(2, 3, width_ratios=[5, 3, 3], height_ratios=[4, 6])
     top = [fig.add_subplot(grid[0, k]) for k in range(3)]
     bottom = fig.add_subplot(grid[1, :])
