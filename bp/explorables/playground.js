@@ -18,6 +18,7 @@ function explore(live, data, root) {
     tanh: {forward: Math.tanh, backward: (dA, a) => dA * (1 - a * a)},
     // bp's sigmoid: (1 + tanh(z/2)) / 2, the same as 1/(1 + e^-z) without overflow
     sigmoid: {forward: (z) => 0.5 * (1 + Math.tanh(0.5 * z)), backward: (dA, a) => dA * a * (1 - a)},
+    // ReLU: sigma'(z) = 1[z > 0], and a > 0 exactly when z > 0
     relu: {forward: bpMath.activations.relu.f, backward: (dA, a) => (a > 0 ? dA : 0)},
   };
   const UNITS = {tanh: "tanh", sigmoid: "sigmoid", relu: "ReLU"};
