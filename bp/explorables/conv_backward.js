@@ -239,21 +239,38 @@ function explore(live, data, root) {
     update();
   });
 
+  // What the colours mean, under the pictures
+  const key = bpUI.el("p", {text: "Red: positive, blue: negative, stronger the larger. Outlines of " +
+    "one colour pair an entry of dY with the tap of W it multiplies; the thick square in dX is " +
+    "the chosen pixel."}, live);
+  Object.assign(key.style, {fontSize: "0.85em", margin: "0.2em 0"});
+  // The result in a few words for the live region; the whole sum, term by term, after it
+  // (read when the reader goes there, not announced on every change).
   const said = bpUI.status(live);
+  const sum = bpUI.el("p", {}, live);
+  sum.style.margin = "0.3em 0 0";
 
-  function describeTerms(u, v) {
+  // The short result: how many windows read pixel (u, v), and its value
+  function describeResult(u, v) {
     const where = pad ? ` (pixel (${u + pad}, ${v + pad}) of the padded input)` : "";
     if (!terms.length) {
       return `Stride ${s}, padding ${pad}: no window read pixel (${u}, ${v})${where}; the ` +
         `last window ends before it (the floor in the output size), so dX[${u}, ${v}] = 0.`;
     }
+    const windows = terms.length === 1 ? "1 window" : `${terms.length} windows`;
+    return `Stride ${s}, padding ${pad}: ${windows} read pixel (${u}, ${v})${where}, ` +
+      `so dX[${u}, ${v}] = ${oneDecimal(value)} is ` +
+      (terms.length === 1 ? "a single product." : `a sum of ${terms.length} products.`);
+  }
+
+  // The sum term by term, (eq-conv-dx-sum)
+  function describeSum(u, v) {
+    if (!terms.length) return "";
     // no line break inside an index pair (a no-break space after the comma)
     const names = terms.map((t) => `dY[${t[0]},\u00a0${t[1]}]·W[${t[2]},\u00a0${t[3]}]`).join(" + ");
     const numbers = terms.map((t) => `(${oneDecimal(dY[t[0]][t[1]])})\u2060(${integer(W[t[2]][t[3]])})`)
       .join(" + ");
-    const windows = terms.length === 1 ? "1 window" : `${terms.length} windows`;
-    return `Stride ${s}, padding ${pad}: ${windows} read pixel (${u}, ${v})${where}. ` +
-      `dX[${u}, ${v}] = ${names} = ${numbers} = ${oneDecimal(value)}.`;
+    return `dX[${u}, ${v}] = ${names} = ${numbers} = ${oneDecimal(value)}.`;
   }
 
   function update() {
@@ -264,7 +281,8 @@ function explore(live, data, root) {
     terms = termsOf(dY, s, pad, u, v);
     value = 0;
     for (const t of terms) value += t[4];                 // the same order col2im adds them in
-    said.textContent = describeTerms(u, v);
+    said.textContent = describeResult(u, v);
+    sum.textContent = describeSum(u, v);
     for (const p of [dYPanel, kernelPanel, dXPanel]) p.refresh();
     bpUI.setResult(root, {stride: s, padding: pad, dX, pixel: [u, v], terms, value});
   }
