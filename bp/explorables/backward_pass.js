@@ -15,6 +15,8 @@ function explore(live, data, root) {
   const RED = bpUI.TAB10[3], ORANGE = bpUI.TAB10[1];
   const SUB = ["₁", "₂", "₃"];
   const f3 = (v) => bpUI.fmt(v, 3);
+  // inputs, target and weights sit on a 0.1 grid: one decimal, the slider's own format
+  const f1 = (v) => (Math.abs(v) < 0.05 ? 0 : v).toFixed(1).replace("-", "−");
 
   // ---- the numbers ------------------------------------------------------------------
   function forward(x, y) {
@@ -72,6 +74,9 @@ function explore(live, data, root) {
                         onclick: () => go(step + 1)});
   bpUI.button(buttons, {name: "reset", label: "Reset", title: "Back to the forward pass only",
                         onclick: () => go(0)});
+  bpUI.el("p", {style: "margin:0 0 0.3rem;font-size:0.85rem",
+                text: "Red: what this step computes. Orange: the earlier numbers it uses. " +
+                      "The numbers on the arrows are the weights w²₁ⱼ the error travels back along."}, live);
 
   let f = null, g = null, role = roles(0);
   const is = (kind, id) => role[kind].includes(id);
@@ -142,12 +147,17 @@ function explore(live, data, root) {
       else line(ctx, from, to, ink, 1);
       ctx.fillStyle = used ? ORANGE : ink;
       ctx.font = `${used ? "bold " : ""}12px system-ui, sans-serif`;
-      const t = 0.55;                                 // the label on the middle of the edge
-      ctx.fillText(bpUI.fmt(W2[0][j], 2), from[0] + t * (to[0] - from[0]), from[1] + t * (to[1] - from[1]) - 3);
+      // the label at the middle of the edge, moved off it on the side away from the middle
+      // edge: above the top edge, below the bottom one (n is the edge's unit normal)
+      const t = 0.55, mx = from[0] + t * (to[0] - from[0]), my = from[1] + t * (to[1] - from[1]);
+      const len = Math.hypot(to[0] - from[0], to[1] - from[1]) || 1;
+      const side = j === 2 ? 1 : -1, n = [Math.abs(to[1] - from[1]) / len, side * Math.abs(to[0] - from[0]) / len];
+      ctx.textAlign = j === 1 ? "center" : "left"; ctx.textBaseline = j === 2 ? "top" : "bottom";
+      ctx.fillText(f1(W2[0][j]), mx + 4 * n[0], my + 4 * n[1]);
     }
     ctx.restore();
     for (let k = 0; k < 2; k++) {
-      box(ctx, inX, inY[k], inW, [{text: `x${SUB[k]} = ${bpUI.fmt(f.x[k], 2)}`, id: `x_${k}`}], ink);
+      box(ctx, inX, inY[k], inW, [{text: `x${SUB[k]} = ${f1(f.x[k])}`, id: `x_${k}`}], ink);
     }
     for (let j = 0; j < 3; j++) {
       const d = known.delta1 ? known.delta1[j] : null;
@@ -158,16 +168,16 @@ function explore(live, data, root) {
     }
     box(ctx, outX, h * 0.5, boxW, [
       {text: `a² = ${f3(f.a2)}`, id: "a2"},
-      {text: `y = ${bpUI.fmt(f.y, 2)}`, id: "y"},
+      {text: `y = ${f1(f.y)}`, id: "y"},
       {text: `C = ${f3(f.C)}`, id: "C"},
       {text: deltaText("δ²", known.delta2 && known.delta2[0]), id: "d2"}], ink);
   }
 
   const figure = bpUI.canvas(live, {
     aspect: 0.9, maxHeight: 380, draw,
-    label: () => `The 2-3-1 network: inputs x = (${bpUI.fmt(f.x[0], 2)}, ${bpUI.fmt(f.x[1], 2)}), ` +
+    label: () => `The 2-3-1 network: inputs x = (${f1(f.x[0])}, ${f1(f.x[1])}), ` +
       `hidden activations a¹ = (${f.a1.map(f3).join(", ")}) with slopes σ′(z¹) = ` +
-      `(${f.slope1.map(f3).join(", ")}), output a² = ${f3(f.a2)}, target ${bpUI.fmt(f.y, 2)}. ` +
+      `(${f.slope1.map(f3).join(", ")}), output a² = ${f3(f.a2)}, target ${f1(f.y)}. ` +
       `Step ${step} of ${LAST} of the backward pass. ${said.textContent}`,
   });
   const said = bpUI.status(live);
@@ -203,16 +213,16 @@ function explore(live, data, root) {
     paint(layer2.rowCells[0], deltaText("δ²", known.delta2 && known.delta2[0]), step === 2 ? "used" : null);
     for (let j = 0; j < 4; j++) {
       const v = known.dW2 ? (j < 3 ? known.dW2[0][j] : known.db2[0]) : null;
-      paint(layer2.cells[0][j], v === null ? "·" : f3(v), hot2);
+      paint(layer2.cells[0][j], v === null ? "?" : f3(v), hot2);
     }
-    f.x.forEach((x, k) => paint(layer1.colCells[k], `x${SUB[k]} ${bpUI.fmt(x, 2)}`, step === 6 ? "used" : null));
+    f.x.forEach((x, k) => paint(layer1.colCells[k], `x${SUB[k]} ${f1(x)}`, step === 6 ? "used" : null));
     paint(layer1.colCells[2], "bias", null);
     for (let j = 0; j < 3; j++) {
       const d = known.delta1 ? known.delta1[j] : null;
       paint(layer1.rowCells[j], deltaText(`δ¹${SUB[j]}`, d), step === 6 ? "used" : null);
       for (let k = 0; k < 3; k++) {
         const v = known.dW1 ? (k < 2 ? known.dW1[j][k] : known.db1[j]) : null;
-        paint(layer1.cells[j][k], v === null ? "·" : f3(v), hot1);
+        paint(layer1.cells[j][k], v === null ? "?" : f3(v), hot1);
       }
     }
   }
@@ -226,7 +236,7 @@ function explore(live, data, root) {
     }
     if (step === 1) {
       return `${head}, BP1 (the output error): δ² = ∂C/∂a² · σ′(z²) = 2(a² − y) · 1 = ` +
-        `2(${f3(f.a2)} − ${bpUI.fmt(f.y, 2)}) = ${f3(g.delta2[0])}; the output is linear, so σ′(z²) = 1.`;
+        `2(${f3(f.a2)} − ${f1(f.y)}) = ${f3(g.delta2[0])}; the output is linear, so σ′(z²) = 1.`;
     }
     if (step === 2) {
       return `${head}, BP3 and BP4: ∂C/∂w²₁ⱼ = δ² a¹ⱼ = ${g.dW2[0].map(f3).join(", ")}; ` +
@@ -235,11 +245,16 @@ function explore(live, data, root) {
     if (step <= 5) {
       const j = step - 3;
       return `${head}, BP2 for hidden unit ${j + 1}: δ¹${SUB[j]} = w²₁${SUB[j]} δ² · σ′(z¹${SUB[j]}) = ` +
-        `(${bpUI.fmt(W2[0][j], 2)})(${f3(g.delta2[0])})(${f3(f.slope1[j])}) = ${f3(g.delta1[j])}.`;
+        `(${f1(W2[0][j])})(${f3(g.delta2[0])})(${f3(f.slope1[j])}) = ${f3(g.delta1[j])}.`;
     }
     const biggest = g.dW1.flat().reduce((m, v) => (Math.abs(v) > Math.abs(m) ? v : m), 0);
+    const silent = f.x.map((x, k) => (x === 0 ? `x${SUB[k]}` : null)).filter(Boolean);
+    const zero = silent.length
+      ? ` ${silent.join(" and ")} = 0, so ${silent.length > 1 ? "their columns are" : "its column is"} 0: ` +
+        "a weight from a silent input does not learn from this example."
+      : "";
     return `${head}, BP3 and BP4: ∂C/∂w¹ⱼₖ = δ¹ⱼ xₖ and ∂C/∂b¹ⱼ = δ¹ⱼ; every gradient is known. ` +
-      `The largest first-layer weight gradient is ${f3(biggest)}.`;
+      `The largest first-layer weight gradient in size is ${f3(biggest)}.${zero}`;
   }
 
   function update() {
