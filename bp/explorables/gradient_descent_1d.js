@@ -27,40 +27,100 @@ function explore(live, data, root) {
     }
     return {path, loss};
   }
-  let curvature = 0;               // C'' = (2/N) sum x_i^2, the same for every w
-  for (let i = 0; i < N; i++) curvature += 2 * x[i] * x[i] / N;
+  // C'' = (2/N) sum x_i^2, the same for every w; the minimum w* = sum x_i y_i / sum x_i^2,
+  // where C'(w) = 0 (the chapter's exercise 1).
+  let sxx = 0, sxy = 0;
+  for (let i = 0; i < N; i++) { sxx += x[i] * x[i]; sxy += x[i] * y[i]; }
+  const curvature = 2 * sxx / N;
+  const wStar = sxy / sxx;
 
+  const minus = (s) => s.replace("-", "−");
   const controls = bpUI.el("div", {class: "bp-x-controls"}, live);
   const lr = bpUI.slider(controls, {name: "lr", label: "learning rate η", ...data.lr,
                                     value: data.start.lr, format: (v) => v.toFixed(2)});
   const w0 = bpUI.slider(controls, {name: "w0", label: "starting weight", ...data.w0,
-                                    value: data.start.w0, format: (v) => v.toFixed(1)});
+                                    value: data.start.w0, format: (v) => minus(v.toFixed(1))});
   const steps = bpUI.slider(controls, {name: "steps", label: "steps", ...data.steps,
                                        value: data.start.steps, format: (v) => String(v)});
   let run = null;
-  const W_RANGE = [-1.5, 4.5];
-  let cMax = 0;
-  for (let i = 0; i <= 100; i++) cMax = Math.max(cMax, cost(W_RANGE[0] + i * 0.06));
+
+  // The window on w: the starting weight's range, widened to hold every step of a
+  // diverging run up to FAR from the minimum; steps beyond that are counted, not drawn.
+  const HOME = [data.w0.min, data.w0.max];
+  const FAR = 1000;
+  function view() {
+    let lo = HOME[0], hi = HOME[1], shown = 0;
+    for (const p of run.path) {
+      if (!(Math.abs(p - wStar) <= FAR)) break;
+      lo = Math.min(lo, p); hi = Math.max(hi, p);
+      shown += 1;
+    }
+    const pad = (hi - lo) * (lo < HOME[0] || hi > HOME[1] ? 0.04 : 0);
+    lo -= pad; hi += pad;
+    return {w: [lo, hi], c: Math.max(cost(lo), cost(hi)) * 1.05, shown};
+  }
+  // About `n` round tick values between lo and hi, and how to print them.
+  function ticks(lo, hi, n) {
+    const raw = (hi - lo) / n, mag = 10 ** Math.floor(Math.log10(raw));
+    const step = [1, 2, 5, 10].map((m) => m * mag).find((s) => s >= raw);
+    const out = [];
+    for (let t = Math.ceil(lo / step) * step; t <= hi + 1e-9 * step; t += step) out.push(t);
+    const decimals = Math.max(0, -Math.floor(Math.log10(step) + 1e-9));
+    return {values: out, text: (t) => minus((Math.abs(t) < step / 2 ? 0 : t).toFixed(decimals))};
+  }
 
   const figure = bpUI.canvas(live, {
-    aspect: 0.6, maxHeight: 380,
+    aspect: 0.62, maxHeight: 380,
     draw(ctx, w, h) {
-      const color = bpUI.ink(root);
-      const f = bpUI.frame(ctx, w, h, {x: W_RANGE, y: [0, cMax]});
-      bpUI.axes(ctx, f, {color, xticks: [-1, 0, 1, 2, 3, 4], yticks: [0, 2, 4, 6, 8].filter((t) => t <= cMax),
-                         xlabel: "weight w", ylabel: "loss C(w)"});
+      const color = bpUI.ink(root), red = bpUI.TAB10[3];
+      const v = view();
+      const f = bpUI.frame(ctx, w, h, {x: v.w, y: [0, v.c], bottom: 40});
+      const xt = ticks(v.w[0], v.w[1], w < 500 ? 6 : 10), yt = ticks(0, v.c, 4);
+      bpUI.axes(ctx, f, {color, xticks: xt.values, xfmt: xt.text, yticks: yt.values, yfmt: yt.text,
+                         ylabel: "loss C(w)"});
+      ctx.save();
+      ctx.fillStyle = color; ctx.font = "12px system-ui, sans-serif";
+      ctx.textAlign = "center"; ctx.textBaseline = "bottom";
+      ctx.fillText("weight w", Math.max((f.left + f.right) / 2, 130), h - 1);
+      // the minimum w*, dashed
+      ctx.strokeStyle = color; ctx.globalAlpha = 0.6; ctx.setLineDash([3, 3]);
+      ctx.beginPath(); ctx.moveTo(f.X(wStar), f.bottom); ctx.lineTo(f.X(wStar), f.top + 14); ctx.stroke();
+      ctx.globalAlpha = 1; ctx.textBaseline = "bottom";
+      ctx.fillText(`minimum w* = ${bpUI.fmt(wStar, 3)}`, Math.min(f.X(wStar), f.right - 70), f.top + 12);
+      ctx.restore();
       const ws = [], cs = [];
-      for (let i = 0; i <= 120; i++) { ws.push(W_RANGE[0] + i * 0.05); cs.push(cost(ws[i])); }
+      for (let i = 0; i <= 200; i++) { ws.push(v.w[0] + i * (v.w[1] - v.w[0]) / 200); cs.push(cost(ws[i])); }
       bpUI.polyline(ctx, f, ws, cs, {color, width: 1.5});
       ctx.save();
-      ctx.beginPath(); ctx.rect(f.left, f.top - 6, f.right - f.left, f.bottom - f.top + 6); ctx.clip();
-      bpUI.polyline(ctx, f, run.path, run.loss, {color: bpUI.TAB10[3], width: 1.5});
-      run.path.forEach((p, k) => bpUI.dot(ctx, f.X(p), f.Y(run.loss[k]), k === 0 ? 5 : 3.5,
-                                          bpUI.TAB10[3], k === 0 ? color : null));
+      ctx.beginPath(); ctx.rect(f.left - 6, f.top - 6, f.right - f.left + 12, f.bottom - f.top + 12); ctx.clip();
+      const path = run.path.slice(0, v.shown), loss = run.loss.slice(0, v.shown);
+      ctx.lineJoin = "round";      // no spikes where a zig-zag turns sharply
+      bpUI.polyline(ctx, f, path, loss, {color: red, width: 1.5});
+      path.forEach((p, k) => bpUI.dot(ctx, f.X(p), f.Y(loss[k]), k === 0 ? 5 : 3.5, red,
+                                      k === 0 ? color : null));
+      ctx.restore();
+      ctx.save();
+      ctx.fillStyle = color; ctx.font = "12px system-ui, sans-serif"; ctx.textBaseline = "middle";
+      // the legend, on the line of the axis label, where no data goes
+      ctx.textAlign = "left"; ctx.textBaseline = "middle";
+      bpUI.dot(ctx, 8, h - 8, 5, red, color);
+      ctx.fillStyle = color; ctx.fillText("start", 16, h - 8);
+      bpUI.dot(ctx, 58, h - 8, 3.5, red);
+      ctx.fillStyle = color; ctx.fillText("steps", 65, h - 8);
+      const off = run.path.length - v.shown;
+      if (off > 0) {
+        ctx.textAlign = "right"; ctx.textBaseline = "top";
+        ctx.fillText(`${off} later step${off > 1 ? "s" : ""} off the chart`, f.right, f.top + 18);
+      }
       ctx.restore();
     },
-    label: () => `The loss C(w) as a curve, and ${run.path.length - 1} gradient-descent steps on it ` +
-                 `from w = ${bpUI.fmt(run.path[0], 2)} to w = ${bpUI.fmt(run.path[run.path.length - 1], 3)}.`,
+    label: () => {
+      const v = view(), off = run.path.length - v.shown;
+      return `The loss C(w) as a parabola with its minimum at w* = ${bpUI.fmt(wStar, 3)}, and ` +
+        `${run.path.length - 1} gradient-descent steps on it from w = ${bpUI.fmt(run.path[0], 2)} ` +
+        `to w = ${bpUI.fmt(run.path[run.path.length - 1], 3)}` +
+        (off > 0 ? `; the last ${off} lie too far out to draw.` : ".");
+    },
   });
   const said = bpUI.status(live);
 
@@ -68,12 +128,16 @@ function explore(live, data, root) {
     run = descend(lr.value, w0.value, steps.value);
     const factor = 1 - lr.value * curvature;
     const last = run.path.length - 1;
-    const verdict = Math.abs(factor) < 1
-      ? (factor < 0 ? "w jumps across the minimum at every step and converges" : "w converges")
+    const size = Math.abs(factor);
+    const verdict = size < 1
+      ? (factor < 0 ? "w jumps across the minimum at every step and converges"
+                    : "w converges without crossing the minimum")
+      : size === 1 ? "w jumps back and forth at the same distance for ever"
       : "the distance grows at every step and w diverges";
     said.textContent = `After ${last} steps w = ${bpUI.fmt(run.path[last], 3)}, loss ` +
       `${bpUI.fmt(run.loss[last], 3)}. Each step multiplies the distance to the minimum by ` +
-      `1 − ηC'' = ${bpUI.fmt(factor, 2)}, so ${verdict}.`;
+      `1 − ηC'' = 1 − ${lr.value.toFixed(2)} × ${curvature.toFixed(3)} = ${bpUI.fmt(factor, 3)}, ` +
+      `so ${verdict}.`;
     figure.redraw();
     bpUI.setResult(root, run);
   }
