@@ -14,7 +14,11 @@ function explore(live, data, root) {
   const ORDER = data.order;                      // x, y, z, q, s, m, f: a topological order
   const LAST = data.last;
   const GREEN = bpUI.TAB10[2], RED = bpUI.TAB10[3], ORANGE = bpUI.TAB10[1];
-  const f3 = (v) => bpUI.fmt(v, 3);
+  // 3 significant digits without trailing zeros: -2, 4.5, 0.333 (the inputs are on a 0.1 grid)
+  const f3 = (v) => {
+    const s = bpUI.fmt(v, 3);
+    return /e|∞|NaN/.test(s) ? s : String(Number(s.replace("−", "-"))).replace("-", "−");
+  };
   const paren = (v) => (v < 0 ? `(${f3(v)})` : f3(v));
 
   // ---- the graph: each gate with its inputs and its local derivative rule --------------
@@ -67,13 +71,17 @@ function explore(live, data, root) {
                         onclick: () => go(step + 1)});
   bpUI.button(buttons, {name: "reset", label: "Reset", title: "Back to the forward pass only",
                         onclick: () => go(0)});
+  bpUI.el("p", {style: "margin:0 0 0.3rem;font-size:0.85rem",
+                text: "Green: each node's value from the forward pass. Red g: its gradient df/d(node) " +
+                      "so far (? = not reached yet). Orange: the gate being visited and the edges it " +
+                      "sends gradients back along."}, live);
 
   let v = null, back = null;
   const visiting = () => (step >= 2 ? VISITS[step - 2] : null);
 
   // ---- the drawing: values above the nodes (green), gradients below (red) --------------
-  const LAYOUT = {y: [0.07, 0.22], x: [0.07, 0.55], z: [0.07, 0.86], q: [0.3, 0.42],
-                  s: [0.5, 0.7], m: [0.7, 0.42], f: [0.91, 0.7]};
+  const LAYOUT = {y: [0.07, 0.2], x: [0.07, 0.55], z: [0.07, 0.85], q: [0.33, 0.45],
+                  s: [0.52, 0.7], m: [0.7, 0.45], f: [0.9, 0.68]};
   const SYMBOL = {x: "x", y: "y", z: "z", q: "×", s: "+", m: "max", f: "×"};
   const EDGES = [["x", "q"], ["y", "q"], ["q", "s"], ["z", "s"], ["s", "m"], ["m", "f"], ["y", "f"]];
   const R = 15;
@@ -109,6 +117,19 @@ function explore(live, data, root) {
       ctx.fill();
     }
   }
+  // Text on a cleared patch, so that no edge runs through it (the page shows through, in
+  // either theme)
+  function label(ctx, text, x, y) {
+    const m = ctx.measureText(text), width = m.width, height = 14;
+    const left = ctx.textAlign === "left" ? x : ctx.textAlign === "right" ? x - width : x - width / 2;
+    const top = ctx.textBaseline === "top" ? y : y - height;
+    ctx.save();
+    ctx.globalCompositeOperation = "destination-out";
+    ctx.fillStyle = "#000";
+    ctx.fillRect(left - 2, top - 1, width + 4, height + 2);
+    ctx.restore();
+    ctx.fillText(text, x, y);
+  }
   function draw(ctx, w, h) {
     const ink = bpUI.ink(root);
     const P = {};
@@ -142,18 +163,27 @@ function explore(live, data, root) {
       const rr = radius(n);
       ctx.textAlign = align;
       ctx.font = "12px system-ui, sans-serif";
-      ctx.fillStyle = GREEN; ctx.textBaseline = "bottom";
-      ctx.fillText(`${n} = ${f3(v[n])}`, tx, cy - rr - 2);
+      // the value above the node, the gradient below it; f's edge from y comes in from
+      // above, so both of f's go below
+      const below = n === "f";
+      ctx.fillStyle = GREEN; ctx.textBaseline = below ? "top" : "bottom";
+      label(ctx, `${n} = ${f3(v[n])}`, tx, below ? cy + rr + 2 : cy - rr - 2);
       const g = back.grad[n];
       ctx.fillStyle = fresh.includes(n) ? RED : g === undefined ? ink : RED;
       ctx.font = `${fresh.includes(n) ? "bold " : ""}12px system-ui, sans-serif`;
       ctx.textBaseline = "top";
-      ctx.fillText(g === undefined ? "g = ?" : `g = ${f3(g)}`, tx, cy + rr + 2);
+      label(ctx, g === undefined ? "g = ?" : `g = ${f3(g)}`, tx, cy + rr + (below ? 17 : 2));
+      ctx.restore();
+    }
+    if (gate) {                                   // the visited gate's edges again, over the labels
+      ctx.save();
+      ctx.strokeStyle = ctx.fillStyle = ORANGE; ctx.lineWidth = 3;
+      for (const [a, b] of EDGES) if (b === gate) edge(ctx, edgePoints(a, b, P), true);
       ctx.restore();
     }
   }
   const figure = bpUI.canvas(live, {
-    aspect: 0.72, maxHeight: 360, draw,
+    aspect: 0.8, maxHeight: 380, draw,
     label: () => `The graph of f = max(x y + z, 0) y with x = ${f3(v.x)}, y = ${f3(v.y)}, z = ${f3(v.z)}. ` +
       `Values: ${ORDER.map((n) => `${n} = ${f3(v[n])}`).join(", ")}. Gradients so far: ` +
       `${ORDER.filter((n) => back.grad[n] !== undefined).map((n) => `df/d${n} = ${f3(back.grad[n])}`).join(", ") || "none"}.`,
@@ -203,7 +233,7 @@ function explore(live, data, root) {
     ORDER.forEach((n, i) => {
       const [value, grad] = rows[i], g = back.grad[n];
       value.textContent = f3(v[n]);
-      grad.textContent = g === undefined ? "·"
+      grad.textContent = g === undefined ? "?"
         : n === "y" && back.shares.y.length === 2
           ? `${f3(back.shares.y[0])} + ${paren(back.shares.y[1])} = ${f3(g)}` : f3(g);
       grad.style.color = g === undefined ? "" : RED;
