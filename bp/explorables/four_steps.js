@@ -96,6 +96,37 @@ function explore(live, data, root) {
 
   let state = null;
   const ERROR_RED = "#d62728", POS = bpUI.TAB10[0], NEG = bpUI.TAB10[3], NOW = bpUI.TAB10[1];
+  // Red text on a dark page is too dim at 12 px: a lighter red there.
+  function textRed(color) {
+    const rgb = (color.match(/\d+/g) || [0, 0, 0]).slice(0, 3).map(Number);
+    return rgb[0] + rgb[1] + rgb[2] > 3 * 128 ? "#ff8a80" : ERROR_RED;
+  }
+
+  // What the network figure shows after each step: a key under it.
+  function key(now, i) {
+    if (now === "initialization") {
+      return "Lines: the weights, blue positive, red negative, thicker for larger. b: each unit's bias.";
+    }
+    if (now === "forward") {
+      return `Fill: point ${i + 1}'s x, a and p (blue positive, red negative, pale near 0); ` +
+             "ring: its true class; lines: the weights.";
+    }
+    if (now === "backward") {
+      return `Lines: the gradients ∂C/∂w for all ${N} points, thicker for larger. ` +
+             `δ: point ${i + 1}'s error ∂C/∂z.`;
+    }
+    return "Lines: the new weights (blue positive, red negative); orange: the one that moved most. " +
+           "b: the new biases.";
+  }
+  function wrap(ctx, text, width) {
+    const lines = [""];
+    for (const word of text.split(" ")) {
+      const next = lines[lines.length - 1] ? `${lines[lines.length - 1]} ${word}` : word;
+      if (ctx.measureText(next).width > width && lines[lines.length - 1]) lines.push(word);
+      else lines[lines.length - 1] = next;
+    }
+    return lines;
+  }
 
   // Text on a cleared patch, so that weight lines do not run through it.
   function clearedText(ctx, text, x, y) {
@@ -106,7 +137,7 @@ function explore(live, data, root) {
   }
 
   function positions(w, h) {
-    const top = 66, bottom = h - 34;
+    const top = 66, bottom = h - 36;
     const column = (n, x) => Array.from({length: n}, (_, i) =>
       ({x, y: n === 1 ? (top + bottom) / 2 : top + i * (bottom - top) / (n - 1)}));
     return {units: [column(2, 0.1 * w), column(3, 0.4 * w), column(K, 0.7 * w)],
@@ -128,11 +159,12 @@ function explore(live, data, root) {
   }
 
   const net = bpUI.canvas(live, {
-    aspect: 0.72, maxHeight: 400,
+    aspect: 0.86, maxHeight: 450,
     draw(ctx, w, h) {
       const color = bpUI.ink(root), now = stepName(state.k), i = Number(example.value);
-      const pos = positions(w, h), U = pos.units;
       ctx.font = "12px system-ui, sans-serif";
+      const red = textRed(color), keyLines = wrap(ctx, key(now, i), w - 8);
+      const pos = positions(w, h - 15 * keyLines.length), U = pos.units;
       ctx.textAlign = "center"; ctx.textBaseline = "middle";
       drawSteps(ctx, w, color, now);
       ctx.fillStyle = color;
@@ -179,7 +211,7 @@ function explore(live, data, root) {
         const truth = l === 2 && j === y[i] && now !== "initialization";
         ctx.strokeStyle = now === "backward" && l > 0 ? ERROR_RED : color;
         ctx.lineWidth = truth ? 3 : 1; ctx.stroke();
-        ctx.fillStyle = now === "backward" && l > 0 ? ERROR_RED : color;
+        ctx.fillStyle = now === "backward" && l > 0 ? red : color;
         clearedText(ctx, labelOf(l, j), u.x, u.y + 24);
         if (l === 2) { ctx.fillStyle = color; ctx.fillText(`${j}`, u.x, u.y); }
       }));
@@ -187,21 +219,34 @@ function explore(live, data, root) {
       ctx.lineWidth = now === "backward" ? 2 : 1;
       ctx.beginPath(); ctx.rect(pos.loss.x - 16, pos.loss.y - 13, 32, 26); ctx.stroke();
       ctx.fillText("C", pos.loss.x, pos.loss.y);
+      // after an update the loss shown is the old weights' loss: the next forward pass
+      // measures the new ones
       const lastLoss = state.losses.length ? f3(state.losses[state.losses.length - 1]) : "?";
-      clearedText(ctx, lastLoss, pos.loss.x, pos.loss.y + 24);
+      const lossText = now === "update" ? `was ${lastLoss}` : lastLoss;
+      const half = ctx.measureText(lossText).width / 2 + 3;
+      clearedText(ctx, lossText, Math.min(pos.loss.x, w - half), pos.loss.y + 24);
+      ctx.fillStyle = color; ctx.textAlign = "left"; ctx.textBaseline = "bottom";
+      keyLines.forEach((line, n) => ctx.fillText(line, 4, h - 2 - 15 * (keyLines.length - 1 - n)));
     },
     label: () => `The 2-3-2 network after step ${stepName(state.k)}: ${words().join(" ")}`,
   });
 
   const chart = bpUI.canvas(live, {
-    aspect: 0.42, maxHeight: 220,
+    aspect: 0.48, maxHeight: 230,
     draw(ctx, w, h) {
       const color = bpUI.ink(root), L = state.losses, n = L.length;
       const xmax = [10, 20, 50, 100, 200, 500, 1000, 2000].find((m) => m >= n), ymax = Math.max(0.8, ...L) * 1.05;
-      const f = bpUI.frame(ctx, w, h, {x: [0, xmax], y: [0, ymax], left: 40, right: 20, bottom: 30, top: 8});
+      const f = bpUI.frame(ctx, w, h, {x: [0, xmax], y: [0, ymax], left: 40, right: 20, bottom: 30, top: 30});
       const xticks = [0, Math.round(xmax / 2), xmax];
-      bpUI.axes(ctx, f, {color, xticks, yticks: [0, 0.25, 0.5, 0.75].filter((t) => t <= ymax),
-                         xfmt: (t) => String(t), xlabel: "iteration", ylabel: "loss C"});
+      const ystep = ymax <= 1.2 ? 0.25 : ymax <= 3 ? 0.5 : 1;
+      const yticks = Array.from({length: Math.floor(ymax / ystep) + 1}, (_, t) => t * ystep);
+      bpUI.axes(ctx, f, {color, xticks, yticks, yfmt: (t) => t.toFixed(2),
+                         xfmt: (t) => String(t), xlabel: "iteration", ylabel: "loss C of each forward pass"});
+      if (!n) {
+        ctx.save(); ctx.fillStyle = color; ctx.font = "12px system-ui, sans-serif"; ctx.textAlign = "center";
+        ctx.fillText("no forward pass yet", (f.left + f.right) / 2, (f.top + f.bottom) / 2);
+        ctx.restore();
+      }
       const xs = L.map((_, t) => t + 1);
       if (n > 1) bpUI.polyline(ctx, f, xs, L, {color: ERROR_RED, width: 1.5});
       if (n <= 30) L.forEach((v, t) => bpUI.dot(ctx, f.X(t + 1), f.Y(v), 3, ERROR_RED));
