@@ -105,6 +105,11 @@ function explore(live, data, root) {
       let lo = Math.floor(decade(Math.min(...run.norms)));
       let hi = Math.ceil(decade(Math.max(...run.norms)));
       if (hi - lo < 2) { lo -= 1; hi += 1; }
+      // room for the dotted line too, up to 8 decades beyond the curve, so that the reader
+      // sees how far the linear rate would take the gradient (it leaves the plot beyond that)
+      const ends = [run.norms[T - 1], run.norms[T - 1] * rho ** (T - 1)].filter((v) => v > 0 && Number.isFinite(v));
+      hi = Math.max(hi, Math.min(Math.ceil(decade(Math.max(...ends))), hi + 8));
+      lo = Math.min(lo, Math.max(Math.floor(decade(Math.min(...ends))), lo - 8));
       const f = bpUI.frame(ctx, w, h, {x: [1, T], y: [10 ** lo, 10 ** hi], logY: true,
                                        left: 46, right: 12, top: 24, bottom: 42});
       const every = Math.max(1, Math.ceil((hi - lo) / 5));
@@ -119,7 +124,7 @@ function explore(live, data, root) {
       ctx.save();
       ctx.fillStyle = color; ctx.font = "12px system-ui, sans-serif";
       ctx.textAlign = "center"; ctx.textBaseline = "bottom";
-      ctx.fillText("time step t", (f.left + f.right) / 2, h - 2);
+      ctx.fillText("time step t (BPTT runs from t = T leftwards)", (f.left + f.right) / 2, h - 2);
       ctx.textAlign = "left"; ctx.textBaseline = "top";
       ctx.fillText("‖∂C/∂h_t‖ (log scale)", 4, 2);
       ctx.restore();
@@ -165,6 +170,11 @@ function explore(live, data, root) {
     let words = `‖∂C/∂h_1‖ / ‖∂C/∂h_${T}‖ = ${bpUI.fmt(run.ratio, 2)}, a factor of about ` +
       `${bpUI.fmt(perStep, 2)} per step over ${T - 1} steps back: ${verdict(run.ratio)}. ` +
       `The linear rate ρ^(T−1) is ${bpUI.fmt(rho ** (T - 1), 2)}.`;
+    if (linear && perStep < 0.93 * rho) {
+      words += " The curve falls faster than the dotted line: ∂C/∂h_T has little along the " +
+        "direction that W_hhᵀ scales by ρ, and its other parts shrink faster; with a longer T " +
+        "the slope further back approaches ρ.";
+    }
     if (!linear) {
       words += ` The mean tanh factor 1 − h_t² is ${bpUI.fmt(run.meanFactor, 2)}` +
         (run.meanFactor < 0.7 ? ": many units saturate, and their small factors hold the gradient " +
