@@ -271,6 +271,16 @@ function explore(live, data, root) {
       `${percent(accuracyNow)} of them lie in their own class's region.`,
   });
 
+  // The key to the colours, under the regions
+  const key = bpUI.el("p", {}, regionsBox);
+  Object.assign(key.style, {fontSize: "0.85em", margin: "0.1em 0 0"});
+  ["class 0", "class 1"].forEach((name, k) => {
+    const mark = bpUI.el("span", {text: `● ${name}`}, key);
+    Object.assign(mark.style, {color: COLORS[k], fontWeight: "bold", marginRight: "0.8em"});
+  });
+  bpUI.el("span", {text: "— the points, and the region where the network predicts that " +
+    "class, paler where it is unsure (probability near ½)."}, key);
+
   const lossPlot = bpUI.canvas(lossBox, {
     aspect: 0.6, maxHeight: 220,
     draw(ctx, w, h) {
@@ -279,7 +289,7 @@ function explore(live, data, root) {
       const top = Math.max(...curve.filter(Number.isFinite), 0.1) * 1.08;
       const f = bpUI.frame(ctx, w, h, {x: [0, n], y: [0, top], left: 44, right: 18, top: 22, bottom: 36});
       bpUI.axes(ctx, f, {color: ink(), xticks: ticks(0, n, 4), yticks: ticks(0, top, 4),
-                         xfmt: tickText, yfmt: tickText, ylabel: "loss"});
+                         xfmt: tickText, yfmt: tickText, ylabel: "loss C (cross-entropy)"});
       // the loss after k epochs at x = k (at most about 1000 points drawn)
       const stride = Math.ceil(curve.length / 1000);
       const xs = [], ys = [];
