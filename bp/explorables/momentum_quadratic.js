@@ -129,6 +129,9 @@ function explore(live, data, root) {
   }
 
   const tickText = (t) => String(t).replace("-", "−");   // 2, not 2.0
+  // a power of ten as 10⁻³
+  const SUPERSCRIPT = {"-": "⁻", 0: "⁰", 1: "¹", 2: "²", 3: "³", 4: "⁴", 5: "⁵", 6: "⁶", 7: "⁷", 8: "⁸", 9: "⁹"};
+  const powerText = (t) => `10${[...String(Math.round(Math.log10(t)))].map((c) => SUPERSCRIPT[c]).join("")}`;
 
   const pathFigure = bpUI.canvas(cell(), {
     aspect: 0.8, maxHeight: 420,
@@ -177,6 +180,16 @@ function explore(live, data, root) {
       ctx.textAlign = "center"; ctx.textBaseline = "middle";
       ctx.fillText("★", f.X(p.minimum[0]), f.Y(p.minimum[1]));
       ctx.restore();
+      // the key: the start and the minimum
+      ctx.save();
+      ctx.font = "12px system-ui, sans-serif"; ctx.textBaseline = "middle"; ctx.textAlign = "right";
+      ctx.fillStyle = color;
+      const key = "★ minimum θ*", keyWidth = ctx.measureText(key).width;
+      ctx.fillText(key, f.right, 10);
+      ctx.fillText("start θ₀", f.right - keyWidth - 14, 10);
+      const startWidth = ctx.measureText("start θ₀").width;
+      bpUI.dot(ctx, f.right - keyWidth - 14 - startWidth - 8, 10, 4.5, bpUI.TAB10[0], color);
+      ctx.restore();
     },
     label: () => `Contours of the cost (${p.label}) with equal scales on both axes, and the ` +
       `path of ${run.theta.length - 1} steps from (${bpUI.fmt(p.theta0[0], 2)}, ` +
@@ -203,7 +216,7 @@ function explore(live, data, root) {
                                        logY: true, left: 48, top: 22});
       bpUI.axes(ctx, f, {color, xticks: niceTicks(0, Math.max(last, 1)).filter((t) => t === Math.round(t)),
                          xfmt: tickText,
-                         yticks: ticks, yfmt: (t) => `1e${Math.round(Math.log10(t))}`,
+                         yticks: ticks, yfmt: powerText,
                          xlabel: "step t"});
       ctx.save();
       ctx.beginPath(); ctx.rect(f.left, f.top, f.right - f.left, f.bottom - f.top); ctx.clip();
@@ -216,9 +229,9 @@ function explore(live, data, root) {
       ctx.save();
       ctx.font = "12px system-ui, sans-serif"; ctx.textBaseline = "top";
       ctx.fillStyle = colors[0]; ctx.textAlign = "left";
-      ctx.fillText(`|c₁|, λ₁ = ${bpUI.fmt(p.lambdas[0], 2)}`, f.left + 4, 3);
+      ctx.fillText(`|c₁|, λ₁ = ${bpUI.fmt(p.lambdas[0], 3)}`, f.left + 4, 3);
       ctx.fillStyle = colors[1]; ctx.textAlign = "right";
-      ctx.fillText(`|c₂|, λ₂ = ${bpUI.fmt(p.lambdas[1], 2)}`, f.right, 3);
+      ctx.fillText(`|c₂|, λ₂ = ${bpUI.fmt(p.lambdas[1], 3)}`, f.right, 3);
       ctx.restore();
     },
     label: () => {
