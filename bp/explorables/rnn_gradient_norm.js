@@ -154,7 +154,11 @@ function explore(live, data, root) {
   solid.style.color = bpUI.TAB10[0];
   solid.style.marginRight = "1em";
   bpUI.el("span", {text: "┈ ‖∂C/∂h_T‖ ρ^(T−t), the linear regime's rate"}, legend);
+  // The verdict in one sentence for the live region; the comparison with the linear rate
+  // after it, read when the reader goes there (not announced on every change)
   const said = bpUI.status(live);
+  const more = bpUI.el("p", {}, live);
+  more.style.margin = "0.3em 0 0";
 
   function verdict(ratio) {
     if (ratio < 1e-2) return "the gradient vanishes on its way back";
@@ -167,20 +171,21 @@ function explore(live, data, root) {
     const T = steps.value, rho = radius.value;
     run = compute(rho, T, scale.value, linear);
     const perStep = run.ratio ** (1 / (T - 1));
-    let words = `‖∂C/∂h_1‖ / ‖∂C/∂h_${T}‖ = ${bpUI.fmt(run.ratio, 2)}, a factor of about ` +
-      `${bpUI.fmt(perStep, 2)} per step over ${T - 1} steps back: ${verdict(run.ratio)}. ` +
-      `The linear rate ρ^(T−1) is ${bpUI.fmt(rho ** (T - 1), 2)}.`;
+    const words = `‖∂C/∂h_1‖ / ‖∂C/∂h_${T}‖ = ${bpUI.fmt(run.ratio, 2)}, a factor of about ` +
+      `${bpUI.fmt(perStep, 2)} per step over ${T - 1} steps back: ${verdict(run.ratio)}.`;
+    let details = `The linear rate ρ^(T−1) is ${bpUI.fmt(rho ** (T - 1), 2)}.`;
     if (linear && perStep < 0.93 * rho) {
-      words += " The curve falls faster than the dotted line: ∂C/∂h_T has little along the " +
+      details += " The curve falls faster than the dotted line: ∂C/\u2060∂h_T has little along the " +
         "direction that W_hhᵀ scales by ρ, and its other parts shrink faster; with a longer T " +
         "the slope further back approaches ρ.";
     }
     if (!linear) {
-      words += ` The mean tanh factor 1 − h_t² is ${bpUI.fmt(run.meanFactor, 2)}` +
+      details += ` The mean tanh factor 1 − h_t² is ${bpUI.fmt(run.meanFactor, 2)}` +
         (run.meanFactor < 0.7 ? ": many units saturate, and their small factors hold the gradient " +
                                 "far below the linear rate." : ".");
     }
     said.textContent = words;
+    more.textContent = details;
     figure.redraw();
     bpUI.setResult(root, {h_norm_grad: run.norms, loss: run.loss, ratio: run.ratio, dW_hh: run.dWhh});
   }
