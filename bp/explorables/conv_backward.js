@@ -250,16 +250,17 @@ function explore(live, data, root) {
   const sum = bpUI.el("p", {}, live);
   sum.style.margin = "0.3em 0 0";
 
-  // The short result: how many windows read pixel (u, v), and its value
+  // The short result: how many windows read pixel (u, v), and its value (a no-break space
+  // inside every index pair, so that no pair is split over two lines)
   function describeResult(u, v) {
-    const where = pad ? ` (pixel (${u + pad}, ${v + pad}) of the padded input)` : "";
+    const where = pad ? ` (pixel (${u + pad},\u00a0${v + pad}) of the padded input)` : "";
     if (!terms.length) {
-      return `Stride ${s}, padding ${pad}: no window read pixel (${u}, ${v})${where}; the ` +
-        `last window ends before it (the floor in the output size), so dX[${u}, ${v}] = 0.`;
+      return `Stride ${s}, padding ${pad}: no window read pixel (${u},\u00a0${v})${where}; the ` +
+        `last window ends before it (the floor in the output size), so dX[${u},\u00a0${v}] = 0.`;
     }
     const windows = terms.length === 1 ? "1 window" : `${terms.length} windows`;
-    return `Stride ${s}, padding ${pad}: ${windows} read pixel (${u}, ${v})${where}, ` +
-      `so dX[${u}, ${v}] = ${oneDecimal(value)} is ` +
+    return `Stride ${s}, padding ${pad}: ${windows} read pixel (${u},\u00a0${v})${where}, ` +
+      `so dX[${u},\u00a0${v}] = ${oneDecimal(value)} is ` +
       (terms.length === 1 ? "a single product." : `a sum of ${terms.length} products.`);
   }
 
@@ -270,7 +271,7 @@ function explore(live, data, root) {
     const names = terms.map((t) => `dY[${t[0]},\u00a0${t[1]}]·W[${t[2]},\u00a0${t[3]}]`).join(" + ");
     const numbers = terms.map((t) => `(${oneDecimal(dY[t[0]][t[1]])})\u2060(${integer(W[t[2]][t[3]])})`)
       .join(" + ");
-    return `dX[${u}, ${v}] = ${names} = ${numbers} = ${oneDecimal(value)}.`;
+    return `dX[${u},\u00a0${v}] = ${names} = ${numbers} = ${oneDecimal(value)}.`;
   }
 
   function update() {
