@@ -104,7 +104,16 @@ window.bpUI = window.bpUI || (function () {
   // The explorable's result in words: a polite live region, so a screen reader says it
   // after each change without interrupting.
   function status(parent) {
-    return el("p", {class: "bp-x-status", role: "status", "aria-live": "polite"}, parent);
+    const p = el("p", {class: "bp-x-status", role: "status", "aria-live": "polite"}, parent);
+    // While a slider is dragged the text changes many times a second. aria-busy asks a
+    // screen reader to wait, and to read the text once it has stood still for 0.4 s.
+    let timer = null;
+    new MutationObserver(() => {
+      if (!timer) p.setAttribute("aria-busy", "true");
+      clearTimeout(timer);
+      timer = setTimeout(() => { timer = null; p.setAttribute("aria-busy", "false"); }, 400);
+    }).observe(p, {childList: true, characterData: true, subtree: true});
+    return p;
   }
 
   // A canvas as wide as its container, `aspect` = height / width, sharp on HiDPI screens.
