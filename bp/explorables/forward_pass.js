@@ -64,26 +64,39 @@ function explore(live, data, root) {
   bpUI.button(controls, {name: "reset", label: "Reset", title: "Reset the inputs and weights to the chapter's",
                          onclick: reset});
 
-  let now = null, before = null;
+  let now = null, before = null, xs = null, changed = new Set();
   const ink = () => bpUI.ink(root);
   const POS = bpUI.TAB10[0], NEG = bpUI.TAB10[3], PICKED = bpUI.TAB10[1];
 
   // Where the units sit: three columns, units spread down each.
   function layout(w, h) {
     const cols = [0.13 * w, 0.5 * w, 0.85 * w];
-    const top = 44, bottom = h - 46;
+    const top = 50, bottom = h - 46;
     const rows = (n) => (n === 1 ? [(top + bottom) / 2]
       : Array.from({length: n}, (_, i) => top + i * (bottom - top) / (n - 1)));
     return [[2, cols[0]], [3, cols[1]], [1, cols[2]]].map(([n, x]) => rows(n).map((y) => ({x, y})));
   }
 
-  // Which units and weights the picked parameter reaches (its downstream path).
-  function downstream(name) {
-    const p = parse(name);
-    const units = new Set(), edges = new Set([name]);
-    units.add(`${p.layer}.${p.j}`);
-    if (p.layer === 1) { units.add("2.0"); edges.add(`W2.0.${p.j}`); }
-    return {units, edges};
+  // Which units the last change moved ("<layer>.<j>"): the page does not say in advance
+  // which units a parameter reaches (the reader predicts it), it shows what moved.
+  function moved() {
+    const units = new Set();
+    if (!before) return units;
+    [0, 1].forEach((j) => { if (xs[j] !== before.x[j]) units.add(`0.${j}`); });
+    now.z1.forEach((z, j) => { if (Math.abs(z - before.z1[j]) > 1e-12) units.add(`1.${j}`); });
+    if (Math.abs(now.z2[0] - before.z2[0]) > 1e-12) units.add("2.0");
+    return units;
+  }
+  const KEY = "Fill: each unit's x or a (blue positive, red negative, faint near 0). Lines: the weights, " +
+              "thicker for larger. Orange ring: moved by your last change.";
+  function wrap(ctx, text, width) {
+    const lines = [""];
+    for (const word of text.split(" ")) {
+      const next = lines[lines.length - 1] ? `${lines[lines.length - 1]} ${word}` : word;
+      if (ctx.measureText(next).width > width && lines[lines.length - 1]) lines.push(word);
+      else lines[lines.length - 1] = next;
+    }
+    return lines;
   }
 
   // Text on a cleared patch, so that weight lines do not run through it.
@@ -95,19 +108,19 @@ function explore(live, data, root) {
   }
 
   const figure = bpUI.canvas(live, {
-    aspect: 0.8, maxHeight: 420,
+    aspect: 0.95, maxHeight: 460,
     draw(ctx, w, h) {
-      const color = ink(), pos = layout(w, h), path = downstream(weight.value);
-      const acts = [x1.value, x2.value];
-      const values = [[acts[0], acts[1]], now.a1, now.a2];
       ctx.font = "12px system-ui, sans-serif";
+      const keyLines = wrap(ctx, KEY, w - 8);
+      const color = ink(), pos = layout(w, h - 15 * keyLines.length - 8);
+      const values = [xs, now.a1, now.a2];
       ctx.textAlign = "center"; ctx.textBaseline = "alphabetic"; ctx.fillStyle = color;
       ["input", "hidden (sigmoid)", "output"].forEach((t, l) => ctx.fillText(t, pos[l][0].x, 14));
-      // the weights: blue positive, red negative, thickness |w|; the picked path in orange
+      // the weights: blue positive, red negative, thickness |w|; the picked one in orange
       for (const l of [1, 2]) {
         const W = params[`W${l}`];
         W.forEach((row, j) => row.forEach((wjk, k) => {
-          const name = `W${l}.${j}.${k}`, on = path.edges.has(name);
+          const name = `W${l}.${j}.${k}`, on = name === weight.value;
           ctx.strokeStyle = on ? PICKED : (wjk >= 0 ? POS : NEG);
           ctx.globalAlpha = on ? 1 : 0.75;
           ctx.lineWidth = (on ? 1.5 : 0.8) + 2.4 * Math.min(Math.abs(wjk), 3) / 3;
@@ -124,7 +137,7 @@ function explore(live, data, root) {
         ctx.globalAlpha = 0.15 + 0.75 * Math.min(Math.abs(v), 1);
         ctx.fillStyle = v >= 0 ? POS : NEG; ctx.fill();
         ctx.globalAlpha = 1;
-        const on = path.units.has(`${l}.${j}`);
+        const on = changed.has(`${l}.${j}`);
         ctx.strokeStyle = on ? PICKED : color; ctx.lineWidth = on ? 3.5 : 1; ctx.stroke();
         ctx.fillStyle = color;
         const lines = l === 0 ? [`x${sub(j + 1)} = ${signed(v, 1)}`]
@@ -136,19 +149,22 @@ function explore(live, data, root) {
       const p = parse(weight.value);
       const label = `${shortText(weight.value)} = ${signed(getParam(weight.value), 1)}`;
       let lx, ly;
-      if (p.k === null) { lx = pos[p.layer][p.j].x; ly = pos[p.layer][p.j].y - 22; }
+      const tw = ctx.measureText(label).width + 8;
+      if (p.k === null) { lx = pos[p.layer][p.j].x - 15 - 4 - tw / 2; ly = pos[p.layer][p.j].y; }
       else {
         const a = pos[p.layer - 1][p.k], b = pos[p.layer][p.j];
         lx = a.x + 0.5 * (b.x - a.x); ly = a.y + 0.5 * (b.y - a.y);
       }
-      const tw = ctx.measureText(label).width + 8;
       lx = Math.min(Math.max(lx, tw / 2 + 1), w - tw / 2 - 1);
       ctx.fillStyle = PICKED; ctx.fillRect(lx - tw / 2, ly - 9, tw, 18);
-      ctx.fillStyle = "#fff"; ctx.textBaseline = "middle"; ctx.fillText(label, lx, ly);
+      ctx.fillStyle = "#111"; ctx.textBaseline = "middle"; ctx.fillText(label, lx, ly);   // dark on orange: readable
+      ctx.fillStyle = color; ctx.textAlign = "left"; ctx.textBaseline = "bottom";
+      keyLines.forEach((line, n) => ctx.fillText(line, 4, h - 2 - 15 * (keyLines.length - 1 - n)));
     },
     label: () => `The 2-3-1 network at x = (${signed(x1.value, 1)}, ${signed(x2.value, 1)}). ` +
       `Hidden activations a = ${now.a1.map((v) => bpUI.fmt(v, 3)).join(", ")}; output ${bpUI.fmt(now.a2[0], 3)}. ` +
-      `Highlighted in orange: ${shortText(weight.value)} and the units it reaches.`,
+      `In orange: ${shortText(weight.value)}` +
+      (changed.size ? ", and a ring on each unit the last change moved." : "; the last change moved no unit."),
   });
   const said = bpUI.status(live);
 
@@ -158,7 +174,8 @@ function explore(live, data, root) {
     const parts = [];
     now.z1.forEach((z, j) => {
       if (Math.abs(z - before.z1[j]) > 1e-12) {
-        parts.push(`hidden ${j + 1}: a ${bpUI.fmt(before.a1[j], 3)} → ${bpUI.fmt(now.a1[j], 3)}`);
+        parts.push(`hidden ${j + 1}: z ${bpUI.fmt(before.z1[j], 3)} → ${bpUI.fmt(z, 3)}, ` +
+                   `a ${bpUI.fmt(before.a1[j], 3)} → ${bpUI.fmt(now.a1[j], 3)}`);
       }
     });
     if (Math.abs(now.z2[0] - before.z2[0]) > 1e-12) {
@@ -168,7 +185,9 @@ function explore(live, data, root) {
   }
 
   function update() {
-    now = forward([x1.value, x2.value]);
+    xs = [x1.value, x2.value];
+    now = forward(xs);
+    changed = moved();
     said.textContent = `x = (${signed(x1.value, 1)}, ${signed(x2.value, 1)}), ` +
       `${shortText(weight.value)} = ${signed(getParam(weight.value), 1)}: ` +
       `z¹ = (${now.z1.map((v) => bpUI.fmt(v, 3)).join(", ")}), ` +
@@ -176,7 +195,7 @@ function explore(live, data, root) {
       changes();
     figure.redraw();
     bpUI.setResult(root, now);
-    before = now;
+    before = {...now, x: xs};
   }
   function reset() {
     resetParams();

@@ -79,8 +79,7 @@ def describe():
     a1 = ", ".join(f"{v:.3f}" for v in r["a1"])
     return (f"Input x = (1.0, -2.0) through the chapter's 2-3-1 network: the hidden layer "
             f"computes z1 = ({z1}) and, through the sigmoid, a1 = ({a1}); the output is "
-            f"z2 = a2 = {r['a2'][0]:.3f}. Changing an input changes every z and a; changing "
-            f"a weight into hidden unit j changes only z1_j, a1_j and the output.")
+            f"z2 = a2 = {r['a2'][0]:.3f}.")
 
 
 def static_figure():
