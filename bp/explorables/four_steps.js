@@ -108,7 +108,7 @@ function explore(live, data, root) {
       return "Lines: the weights, blue positive, red negative, thicker for larger. b: each unit's bias.";
     }
     if (now === "forward") {
-      return `Fill: point ${i + 1}'s x, a and p (blue positive, red negative, pale near 0); ` +
+      return `Fill: point ${i + 1}'s x, a and p (blue positive, red negative, faint near 0); ` +
              "ring: its true class; lines: the weights.";
     }
     if (now === "backward") {
@@ -153,7 +153,7 @@ function explore(live, data, root) {
       ctx.fillStyle = on ? NOW : "transparent";
       ctx.strokeStyle = on ? NOW : color; ctx.lineWidth = 1;
       ctx.beginPath(); ctx.rect(x + 2, 4, width - 4, 24); ctx.fill(); ctx.stroke();
-      ctx.fillStyle = on ? "#fff" : color;
+      ctx.fillStyle = on ? "#111" : color;      // dark on orange: readable
       ctx.fillText(t, x + width / 2, 17);
     });
   }
