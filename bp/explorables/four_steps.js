@@ -59,15 +59,26 @@ function explore(live, data, root) {
 
   // The state after k steps at learning rate lr: step 1 (initialization: the weights bp
   // drew), then the steps 2, 3, 4 in turn.
+  // So that a step at iteration 2000 does not replay 2000 iterations, the run starts from
+  // the latest saved state before step k with the same rate (the same numbers: the
+  // steps after it are the ones a replay from 0 would take). A state is saved every
+  // SAVE_EVERY steps; changing the rate forgets them.
+  const SAVE_EVERY = 150;
+  let saved = {lr: null, states: []};
   function run(k, lr) {
-    const p = {W1: copy(data.W1), b1: copy(data.b1), W2: copy(data.W2), b2: copy(data.b2)};
-    const losses = [];
-    let fwd = null, grads = null, before = null;
-    for (let step = 1; step <= k; step++) {
+    if (saved.lr !== lr) saved = {lr, states: []};
+    let from = {k: 0, p: {W1: data.W1, b1: data.b1, W2: data.W2, b2: data.b2}, losses: [], fwd: null, grads: null};
+    for (const s of saved.states) if (s.k < k && s.k > from.k) from = s;   // < k: step k is retaken
+    const p = copy(from.p), losses = from.losses.slice();
+    let fwd = from.fwd, grads = from.grads, before = null;
+    for (let step = from.k + 1; step <= k; step++) {
       const name = stepName(step);
       if (name === "forward") { fwd = forwardPass(p); losses.push(fwd.loss); }
       else if (name === "backward") grads = backwardPass(p, fwd);
       else { if (step === k) before = copy(p); update(p, grads, lr); }
+      if (step % SAVE_EVERY === 0 && !saved.states.some((s) => s.k === step)) {
+        saved.states.push({k: step, p: copy(p), losses: losses.slice(), fwd, grads});
+      }
     }
     return {k, p, losses, fwd, grads, before};
   }
@@ -91,7 +102,7 @@ function explore(live, data, root) {
                                     valuetext: (v) => `learning rate ${v.toFixed(1)}, for the whole run`});
   const example = bpUI.select(controls, {
     name: "example", label: "show point",
-    options: X.map((x, i) => [String(i), `${i + 1}: (${x[0].toFixed(2)}, ${x[1].toFixed(2)}), class ${y[i]}`]),
+    options: X.map((x, i) => [String(i), `${i + 1}: (${x[0].toFixed(2)}, ${x[1].toFixed(2)}), class ${y[i]}`.replace(/-/g, "−")]),
     value: "0"});
 
   let state = null;
