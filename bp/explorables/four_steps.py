@@ -136,4 +136,6 @@ def reference():
          "result": run(33, 0.3)},
         {"actions": [["click", "reset", 1], ["click", "plus100", 1], ["click", "next", 2]],
          "result": run(302, 0.3)},
+        # back across the states the page saves (every 150 steps) and resumes from
+        {"actions": [["click", "back", 3]], "result": run(299, 0.3)},
     ]
