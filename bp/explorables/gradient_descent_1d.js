@@ -62,10 +62,10 @@ function explore(live, data, root) {
   // About `n` round tick values between lo and hi, and how to print them.
   function ticks(lo, hi, n) {
     const raw = (hi - lo) / n, mag = 10 ** Math.floor(Math.log10(raw));
-    const step = [1, 2, 5, 10].map((m) => m * mag).find((s) => s >= raw);
+    const m = [1, 2, 2.5, 5, 10].find((f) => f * mag >= raw), step = m * mag;
     const out = [];
     for (let t = Math.ceil(lo / step) * step; t <= hi + 1e-9 * step; t += step) out.push(t);
-    const decimals = Math.max(0, -Math.floor(Math.log10(step) + 1e-9));
+    const decimals = Math.max(0, -Math.round(Math.log10(mag)) + (m === 2.5 ? 1 : 0));
     return {values: out, text: (t) => minus((Math.abs(t) < step / 2 ? 0 : t).toFixed(decimals))};
   }
 
@@ -74,8 +74,10 @@ function explore(live, data, root) {
     draw(ctx, w, h) {
       const color = bpUI.ink(root), red = bpUI.TAB10[3];
       const v = view();
-      const f = bpUI.frame(ctx, w, h, {x: v.w, y: [0, v.c], bottom: 40});
       const xt = ticks(v.w[0], v.w[1], w < 500 ? 6 : 10), yt = ticks(0, v.c, 4);
+      ctx.font = "12px system-ui, sans-serif";      // room at the left for the widest loss tick
+      const left = 14 + Math.max(34, ...yt.values.map((t) => ctx.measureText(yt.text(t)).width));
+      const f = bpUI.frame(ctx, w, h, {x: v.w, y: [0, v.c], bottom: 40, left});
       bpUI.axes(ctx, f, {color, xticks: xt.values, xfmt: xt.text, yticks: yt.values, yfmt: yt.text,
                          ylabel: "loss C(w)"});
       ctx.save();
@@ -136,7 +138,9 @@ function explore(live, data, root) {
       : "the distance grows at every step and w diverges";
     said.textContent = `After ${last} steps w = ${bpUI.fmt(run.path[last], 3)}, loss ` +
       `${bpUI.fmt(run.loss[last], 3)}. Each step multiplies the distance to the minimum by ` +
-      `1 − ηC'' = 1 − ${lr.value.toFixed(2)} × ${curvature.toFixed(3)} = ${bpUI.fmt(factor, 3)}, ` +
+      // no line break inside the formula (non-breaking spaces)
+      `1\u00a0−\u00a0ηC''\u00a0=\u00a01\u00a0−\u00a0${lr.value.toFixed(2)}\u00a0×\u00a0${curvature.toFixed(3)}` +
+      `\u00a0=\u00a0${bpUI.fmt(factor, 3)}, ` +
       `so ${verdict}.`;
     figure.redraw();
     bpUI.setResult(root, run);
