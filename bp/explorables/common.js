@@ -225,6 +225,25 @@ window.bpUI = window.bpUI || (function () {
     if (outline) { ctx.strokeStyle = outline; ctx.lineWidth = 1; ctx.stroke(); }
   }
 
+  // Words broken into lines no wider than `width` pixels in the context's font.
+  function wrap(ctx, text, width) {
+    const lines = [""];
+    for (const word of text.split(" ")) {
+      const next = lines[lines.length - 1] ? `${lines[lines.length - 1]} ${word}` : word;
+      if (ctx.measureText(next).width > width && lines[lines.length - 1]) lines.push(word);
+      else lines[lines.length - 1] = next;
+    }
+    return lines;
+  }
+
+  // Centred text on a cleared patch, so that the lines of a drawing do not run through it.
+  function clearedText(ctx, text, x, y) {
+    const half = ctx.measureText(text).width / 2 + 2;
+    ctx.save(); ctx.globalCompositeOperation = "destination-out";
+    ctx.fillRect(x - half, y - 11, 2 * half, 14); ctx.restore();
+    ctx.fillText(text, x, y);
+  }
+
   // The explorable's numbers, for the browser test (and anyone curious): full precision.
   function setResult(root, result) {
     root.dataset.result = JSON.stringify(result);
@@ -241,7 +260,7 @@ window.bpUI = window.bpUI || (function () {
   }
 
   return {el, fmt, slider, select, button, status, canvas, frame, axes, polyline, dot,
-          TAB10, ink, setResult, start};
+          wrap, clearedText, TAB10, ink, setResult, start};
 })();
 
 // bp's maths, as the book derives it, for the explorables that train or differentiate a

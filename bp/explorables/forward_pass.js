@@ -89,23 +89,7 @@ function explore(live, data, root) {
   }
   const KEY = "Fill: each unit's x or a (blue positive, red negative, faint near 0). Lines: the weights, " +
               "thicker for larger. Orange ring: moved by your last change.";
-  function wrap(ctx, text, width) {
-    const lines = [""];
-    for (const word of text.split(" ")) {
-      const next = lines[lines.length - 1] ? `${lines[lines.length - 1]} ${word}` : word;
-      if (ctx.measureText(next).width > width && lines[lines.length - 1]) lines.push(word);
-      else lines[lines.length - 1] = next;
-    }
-    return lines;
-  }
-
-  // Text on a cleared patch, so that weight lines do not run through it.
-  function clearedText(ctx, text, x, y) {
-    const half = ctx.measureText(text).width / 2 + 2;
-    ctx.save(); ctx.globalCompositeOperation = "destination-out";
-    ctx.fillRect(x - half, y - 11, 2 * half, 14); ctx.restore();
-    ctx.fillText(text, x, y);
-  }
+  const {wrap, clearedText} = bpUI;   // shared with the other network drawings
 
   const figure = bpUI.canvas(live, {
     aspect: 0.95, maxHeight: 460,

@@ -129,23 +129,7 @@ function explore(live, data, root) {
     return "Lines: the new weights (blue positive, red negative); orange: the one that moved most. " +
            "b: the new biases.";
   }
-  function wrap(ctx, text, width) {
-    const lines = [""];
-    for (const word of text.split(" ")) {
-      const next = lines[lines.length - 1] ? `${lines[lines.length - 1]} ${word}` : word;
-      if (ctx.measureText(next).width > width && lines[lines.length - 1]) lines.push(word);
-      else lines[lines.length - 1] = next;
-    }
-    return lines;
-  }
-
-  // Text on a cleared patch, so that weight lines do not run through it.
-  function clearedText(ctx, text, x, y) {
-    const half = ctx.measureText(text).width / 2 + 2;
-    ctx.save(); ctx.globalCompositeOperation = "destination-out";
-    ctx.fillRect(x - half, y - 11, 2 * half, 14); ctx.restore();
-    ctx.fillText(text, x, y);
-  }
+  const {wrap, clearedText} = bpUI;   // shared with the other network drawings
 
   function positions(w, h) {
     const top = 66, bottom = h - 36;
