@@ -319,6 +319,10 @@ def check_site(browser, base, axe):
                 problems.append(f"axe-core: {serious}")
             if explorable_weights[name]:
                 problems += explorable_problems(page, name, size, references, measured)
+                # the explorables again, in the state the test cases left them
+                serious = page.evaluate(SERIOUS_AXE.replace("axe.run(document", "axe.run('.bp-explorable'"))
+                if serious:
+                    problems.append(f"axe-core, explorables after operating them: {serious}")
             # On a phone code scrolls sideways in its box; from a laptop up it must fit.
             if size == "laptop" and facts["codeScrolls"]:
                 problems.append(f"{len(facts['codeScrolls'])} code blocks scroll sideways at 1280 px, "

@@ -202,7 +202,8 @@ function explore(live, data, root) {
   const layer1 = makeTable("∂C/∂W¹ = δ¹ xᵀ and ∂C/∂b¹ = δ¹ (BP3, BP4)", [0, 1, 2], 3);
   function paint(cell, text, kind) {
     cell.textContent = text;
-    cell.style.color = kind === "new" ? RED : kind === "used" ? ORANGE : "";
+    // text in a darker orange than the outline: tab:orange text on white is too faint to read
+    cell.style.color = kind === "new" ? RED : kind === "used" ? "#a65200" : "";
     cell.style.fontWeight = kind ? "bold" : "";
     cell.style.outline = kind ? `2px solid ${kind === "new" ? RED : ORANGE}` : "";
   }

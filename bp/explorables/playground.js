@@ -275,8 +275,13 @@ function explore(live, data, root) {
   const key = bpUI.el("p", {}, regionsBox);
   Object.assign(key.style, {fontSize: "0.85em", margin: "0.1em 0 0"});
   ["class 0", "class 1"].forEach((name, k) => {
-    const mark = bpUI.el("span", {text: `● ${name}`}, key);
-    Object.assign(mark.style, {color: COLORS[k], fontWeight: "bold", marginRight: "0.8em"});
+    // the colour on a dot, the words in the text colour (orange text on white is too faint)
+    const mark = bpUI.el("span", {}, key);
+    Object.assign(mark.style, {fontWeight: "bold", marginRight: "0.8em", whiteSpace: "nowrap"});
+    const dot = bpUI.el("span", {"aria-hidden": "true"}, mark);
+    Object.assign(dot.style, {display: "inline-block", width: "0.75em", height: "0.75em",
+                              borderRadius: "50%", background: COLORS[k], marginRight: "0.3em"});
+    bpUI.el("span", {text: name}, mark);
   });
   bpUI.el("span", {text: "— the points, and the region where the network predicts that " +
     "class, paler where it is unsure (probability near ½)."}, key);
