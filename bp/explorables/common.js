@@ -192,7 +192,10 @@ window.bpUI = window.bpUI || (function () {
       ctx.beginPath(); ctx.moveTo(f.left - 4, y); ctx.lineTo(f.left, y); ctx.stroke();
       ctx.fillText(o.yfmt ? o.yfmt(t) : fmt(t, 2), f.left - 6, y);
     }
-    if (o.xlabel) {
+    if (o.xlabel && o.xlabelBelow) {   // under the tick labels (needs a bottom margin of 40)
+      ctx.textAlign = "right"; ctx.textBaseline = "top";
+      ctx.fillText(o.xlabel, f.right, f.bottom + 22);
+    } else if (o.xlabel) {             // inside the corner, where the data leave room
       ctx.textAlign = "right"; ctx.textBaseline = "bottom";
       ctx.fillText(o.xlabel, f.right, f.bottom - 3);
     }

@@ -213,11 +213,11 @@ function explore(live, data, root) {
       for (let e = Math.floor(top / stride) * stride; e >= bottom; e -= stride) ticks.push(10 ** e);
       const last = run.theta.length - 1;
       const f = bpUI.frame(ctx, w, h, {x: [0, Math.max(last, 1)], y: [10 ** bottom, 10 ** top],
-                                       logY: true, left: 48, top: 22});
+                                       logY: true, left: 48, top: 22, bottom: 40});
       bpUI.axes(ctx, f, {color, xticks: niceTicks(0, Math.max(last, 1)).filter((t) => t === Math.round(t)),
                          xfmt: tickText,
                          yticks: ticks, yfmt: powerText,
-                         xlabel: "step t"});
+                         xlabel: "step t", xlabelBelow: true});
       ctx.save();
       ctx.beginPath(); ctx.rect(f.left, f.top, f.right - f.left, f.bottom - f.top); ctx.clip();
       const ts = coords.map((_, t) => t);
