@@ -256,8 +256,13 @@ function render({ model, el }) {
   lr.input.addEventListener("keydown", () => { pending = { since: performance.now() }; });
   lr.input.addEventListener("pointerdown", () => { pending = { since: performance.now() }; });
 
-  function draw() {
+  function draw(error) {
     const run = model.get("run");
+    if (!run) {   // a static page still loading the runs of this many epochs
+      message.textContent = error ? `The runs of ${epochsValue()} epochs could not be loaded (${error.message}).`
+                                  : `Loading the runs of ${epochsValue()} epochs…`;
+      return;
+    }
     drawRun(canvas, problem, run);
     message.textContent = run.message;
     canvas.setAttribute("aria-label", "Training loss per epoch and the fitted curve, learning rate "
@@ -277,6 +282,10 @@ function render({ model, el }) {
     model.save_changes();
   }
   for (const s of [lr, epochs, seed]) s.input.addEventListener("input", send);
+  // a static page loads its longer runs as soon as the reader reaches for the epochs slider
+  if (model.prefetch) {
+    for (const event of ["focus", "pointerdown"]) epochs.input.addEventListener(event, model.prefetch);
+  }
   model.on("change:run", draw);
   showControls();
   draw();
@@ -289,15 +298,43 @@ function render({ model, el }) {
 }
 
 // On a static page: the runs bp computed at build time, behind the little of the
-// anywidget model interface that render() uses.
-function staticModel(data) {
+// anywidget model interface that render() uses. The runs of the longer trainings are
+// most of the bytes; `lazy` is the <script data-bp-lazy> element that holds them, or
+// that names the file the site's build moved them to (tools/sphinx/lazy_data.py): they
+// are read, or loaded, the first time a reader asks for them.
+function staticModel(data, lazy) {
   const state = { lr: data.lr, epochs: data.epochs, seed: data.seed };
   const handlers = [];
-  const runOf = () => data.runs[data.epoch_choices.indexOf(state.epochs)][data.choices.indexOf(state.lr)];
+  let loading = null;
+  function loadMore() {
+    if (loading || data.runs.length === data.epoch_choices.length || !lazy) return loading;
+    if (lazy.textContent.trim()) {          // kept in the page
+      data.runs.push(...JSON.parse(lazy.textContent));
+      loading = Promise.resolve();
+    } else {                                // in a file of its own: a <script> works from file:// too
+      loading = new Promise((resolve, reject) => {
+        const tag = document.createElement("script");
+        tag.src = lazy.dataset.src;
+        tag.onload = () => { data.runs.push(...window.bpLazy[lazy.dataset.bpLazy]); resolve(); };
+        tag.onerror = () => reject(new Error("could not load " + lazy.dataset.src));
+        document.head.append(tag);
+      });
+    }
+    return loading;
+  }
+  const runOf = () => {
+    const runs = data.runs[data.epoch_choices.indexOf(state.epochs)];
+    return runs ? runs[data.choices.indexOf(state.lr)] : null;   // null: not loaded yet
+  };
+  const notify = () => handlers.forEach((h) => h());
   return {
     get: (key) => (key === "run" ? runOf() : key in state ? state[key] : data[key]),
     set: (key, value) => { state[key] = value; },
-    save_changes: () => handlers.forEach((h) => h()),
+    save_changes: () => {
+      notify();
+      if (!runOf() && loadMore()) loadMore().then(notify, (error) => handlers.forEach((h) => h(error)));
+    },
+    prefetch: () => { if (loadMore()) loadMore().catch(() => {}); },
     on: (event, handler) => handlers.push(handler),
     off: () => {},
   };

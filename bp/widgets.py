@@ -187,24 +187,36 @@ def static_explorer_html(problem, epochs=200, seed=0, lr_range=(1e-3, 10.0), per
     of ``more_epochs``; the fragment holds their numbers and explorer.js, which draws
     them as the live explorer does. Nothing is fetched from the network, and the same
     arguments give the same bytes.
+
+    The runs of ``more_epochs`` are most of the bytes (about 80%) and are drawn only when
+    a reader moves the epochs slider. They sit in their own ``<script type="application/json"
+    data-bp-lazy=...>`` element: the site's build (tools/sphinx/lazy_data.py) moves its
+    contents into a file of their own that the page loads when first needed; a page built
+    without that step keeps them inline, and the explorer reads them from there.
     """
     lrs = [float(lr) for lr in log_grid(*lr_range, per_decade=per_decade)]
     epoch_choices = [epochs, *more_epochs]
     runs = [[run_data(problem.train(lr, n, seed)) for lr in lrs] for n in epoch_choices]
     first = lrs[int(np.argmin(np.abs(np.log(lrs) - np.log(start))))]
     data = {"choices": lrs, "epoch_choices": epoch_choices, "lr": first, "epochs": epochs,
-            "seed": seed, "points": points_data(problem), "runs": runs}
+            "seed": seed, "points": points_data(problem), "runs": runs[:1]}
     # explorer.js is a module for anywidget; inline, its functions are used directly
     script = EXPLORER_JS.read_text(encoding="utf-8").replace(EXPORT_LINE, "")
-    payload = json.dumps(data, separators=(",", ":")).replace("</", "<\\/")  # no "</script>" inside
-    uid = "bp-lr-" + hashlib.sha1(payload.encode()).hexdigest()[:10]
+    payload = _script_json(data)
+    more = _script_json(runs[1:])
+    uid = "bp-lr-" + hashlib.sha1((payload + more).encode()).hexdigest()[:10]
     return f"""<div class="bp-lr-slider" id="{uid}">
 <noscript><p>The learning-rate explorer needs JavaScript.</p></noscript>
+<script type="application/json" data-bp-lazy="{uid}-more-epochs">{more}</script>
 <script type="module">
 {script}
 const root = document.getElementById("{uid}");
 const data = {payload};
-render({{model: staticModel(data), el: root}});
+render({{model: staticModel(data, root.querySelector("script[data-bp-lazy]")), el: root}});
 </script>
 </div>"""
 
+
+def _script_json(value):
+    """JSON that can stand inside a <script> element (no "</script>" in it)."""
+    return json.dumps(value, separators=(",", ":")).replace("</", "<\\/")

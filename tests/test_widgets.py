@@ -80,7 +80,12 @@ def test_the_site_build_puts_the_static_explorer_in_the_html_form(monkeypatch):
 
 
 def static_data(page):
-    return json.loads(re.search(r"const data = (\{.*\});\n", page).group(1).replace("<\\/", "</"))
+    """The numbers a static explorer holds: those it draws first, and the runs of the longer
+    trainings that it keeps apart, to be loaded when first needed (data-bp-lazy)."""
+    data = json.loads(re.search(r"const data = (\{.*\});\n", page).group(1).replace("<\\/", "</"))
+    lazy = re.search(r'<script type="application/json" data-bp-lazy="[\w-]+">(.*?)</script>', page, re.S)
+    data["runs"] += json.loads(lazy.group(1).replace("<\\/", "</"))
+    return data
 
 
 def test_static_explorer_holds_bps_runs_and_nothing_from_the_network():
@@ -89,6 +94,7 @@ def test_static_explorer_holds_bps_runs_and_nothing_from_the_network():
     data = static_data(page)
     rates = [float(r) for r in log_grid(1e-2, 10.0, per_decade=2)]
     assert data["choices"] == rates and data["epoch_choices"] == [200, 1000]
+    assert len(data["runs"]) == 2                                        # the 1000 epochs kept apart
     for n, runs in zip(data["epoch_choices"], data["runs"]):
         for lr, run in zip(rates, runs):
             expected = problem.train(lr, n, 0)

@@ -53,18 +53,76 @@ def drop_unused_search_scripts(outdir):
     return changed
 
 
+# Accessible names that differ from the visible text (WCAG 2.5.3, "label in name": a
+# speech user says what they see). myst-nb names every code-cell toggle "Toggle hidden
+# content" while it reads "Show code cell source"; without the aria-label its name is its
+# visible text. The theme names its search field "Search" while it reads "Search Ctrl+K".
+MISNAMED = [('<summary aria-label="Toggle hidden content">', "<summary>"),
+            ('search-button-field search-button__button pst-js-only" title="Search" aria-label="Search"',
+             'search-button-field search-button__button pst-js-only" title="Search"')]
+
+
+def name_by_visible_text(text):
+    for wrong, right in MISNAMED:
+        text = text.replace(wrong, right)
+    return text
+
+
 def drop_fontawesome_script(app, exception):
     """fontawesome.js (1.5 MB, every page) turns the theme's dozen <i class="fa-...">
-    icons into SVG; bp-book.css draws them from the theme's webfont instead."""
+    icons into SVG; bp-book.css draws them from the theme's webfont instead. The same
+    pass names the toggles and the search field by their visible text."""
     if exception is not None or app.builder.format != "html":
         return
     for page in Path(app.outdir).rglob("*.html"):
         text = page.read_text(encoding="utf-8")
-        lean = FONTAWESOME_SCRIPT.sub("", text)
+        lean = name_by_visible_text(FONTAWESOME_SCRIPT.sub("", text))
         if lean != text:
             page.write_text(lean, encoding="utf-8")
     if not app.config.html_theme_options.get("search_as_you_type", False):
         drop_unused_search_scripts(app.outdir)
+    from lean_css import lean_stylesheets   # tools/sphinx/, on the path as a local extension
+    before, after = lean_stylesheets(app.outdir)
+    print(f"book_style: stylesheets cut to the rules the site uses, {before / 1e3:.0f} kB -> {after / 1e3:.0f} kB")
+    before, after = subset_icon_fonts(app.outdir)
+    print(f"book_style: icon fonts cut to the icons the site uses, {before / 1e3:.0f} kB -> {after / 1e3:.0f} kB")
+
+
+# Font Awesome's fonts hold every glyph (the solid one 156 kB) while the pages use a
+# dozen icons. After the stylesheets are cut to the rules the site uses (lean_css.py),
+# the fonts are cut to the glyphs those rules still name.
+PRIVATE_USE = re.compile(r'[\ue000-\uf8ff]|\\(f[0-9a-f]{3})\b')
+
+
+def code_points(text):
+    """The icons (Unicode private-use code points) a stylesheet names, literally or as \\fxxx."""
+    points = set()
+    for match in PRIVATE_USE.finditer(text):
+        points.add(int(match.group(1), 16) if match.group(1) else ord(match.group(0)))
+    return points
+
+
+def subset_icon_fonts(outdir):
+    """Cut the icon fonts to the glyphs the site's stylesheets name; returns (bytes before,
+    bytes after)."""
+    from fontTools import subset
+    outdir = Path(outdir)
+    points = set()
+    for css in outdir.glob("_static/**/*.css"):
+        points |= code_points(css.read_text(encoding="utf-8"))
+    before = after = 0
+    for font in outdir.glob("_static/vendor/fontawesome/webfonts/*.woff2"):
+        before += font.stat().st_size
+        options = subset.Options()
+        options.flavor = "woff2"
+        options.layout_features = []
+        face = subset.load_font(str(font), options)
+        subsetter = subset.Subsetter(options)
+        subsetter.populate(unicodes=sorted(points))
+        subsetter.subset(face)
+        subset.save_font(face, str(font), options)
+        after += font.stat().st_size
+    return before, after
 
 
 def setup(app):

@@ -36,15 +36,19 @@
    boxes that fit stay out of the Tab order. Measured after MathJax has typeset the
    page, and again when the window changes size. */
 (function () {
-  var boxes = [["div.math", "equation, scrolls sideways"],
-               ["div.cell.tag_wide-figure div.cell_output", "figure, scrolls sideways"]];
+  var boxes = [["div.math", "equation"], ["div.cell.tag_wide-figure div.cell_output", "figure"]];
   function markScrollingBoxes() {
     boxes.forEach(function (kind) {
+      var count = 0;
       document.querySelectorAll(kind[0]).forEach(function (box) {
         if (box.scrollWidth > box.clientWidth + 1) {
+          // each region has a name of its own: its equation number, or its place on the page
+          var number = box.querySelector(".eqno");
+          count += 1;
           box.tabIndex = 0;
           box.setAttribute("role", "region");
-          box.setAttribute("aria-label", kind[1]);
+          box.setAttribute("aria-label", kind[1] + " " + (number ? number.textContent.trim().replace(/#$/, "")
+                                                                  : count) + ", scrolls sideways");
         } else {
           box.removeAttribute("tabindex");
           box.removeAttribute("role");
@@ -53,17 +57,45 @@
       });
     });
   }
+  // An inline formula wider than its paragraph (a long sum on a phone) goes on a line of
+  // its own and scrolls there (class bp-wide-inline, bp-book.css); one that fits stays
+  // inline, where a scrolling box would shift it off the text's baseline.
+  function markWideInlineFormulas() {
+    var count = 0;
+    document.querySelectorAll(".bd-article span.math").forEach(function (span) {
+      var formula = span.querySelector("mjx-container");
+      var block = span.parentElement && span.parentElement.closest("p, li, dd, td, th, div");
+      if (!formula || !block) return;
+      span.classList.remove("bp-wide-inline");
+      var wide = formula.getBoundingClientRect().width > block.clientWidth + 1;
+      span.classList.toggle("bp-wide-inline", wide);
+      if (wide) {
+        count += 1;
+        span.tabIndex = 0;
+        span.setAttribute("role", "region");
+        span.setAttribute("aria-label", "formula " + count + ", scrolls sideways");
+      } else if (span.getAttribute("role") === "region") {
+        span.removeAttribute("tabindex");
+        span.removeAttribute("role");
+        span.removeAttribute("aria-label");
+      }
+    });
+  }
+  function markAll() {
+    markWideInlineFormulas();
+    markScrollingBoxes();
+  }
   window.addEventListener("load", function () {
     if (window.MathJax && MathJax.startup && MathJax.startup.promise) {
-      MathJax.startup.promise.then(markScrollingBoxes);
+      MathJax.startup.promise.then(markAll);
     } else {
-      markScrollingBoxes();
+      markAll();
     }
   });
   var pending = null;
   window.addEventListener("resize", function () {
     clearTimeout(pending);
-    pending = setTimeout(markScrollingBoxes, 200);
+    pending = setTimeout(markAll, 200);
   });
 })();
 
@@ -110,4 +142,42 @@
   } else {
     addButton();
   }
+})();
+
+/* Search results. Sphinx's search page shows a snippet of each page's text around the
+   words searched for, taken from the page's HTML before MathJax has typeset it: raw TeX
+   such as "\(\partial C / \partial W\)" and lines of code. Here the snippet is taken from
+   the prose alone: code cells and their outputs are left out, and each formula is
+   written with its symbols (∂C/∂W) instead of its TeX. */
+(function () {
+  if (!window.Search || !Search.htmlToText) return;  // not the search page
+  var SYMBOLS = {
+    partial: "∂", nabla: "∇", eta: "η", delta: "δ", Delta: "Δ", sigma: "σ", theta: "θ",
+    mu: "μ", lambda: "λ", rho: "ρ", alpha: "α", beta: "β", gamma: "γ", epsilon: "ε",
+    varepsilon: "ε", kappa: "κ", tau: "τ", phi: "φ", odot: "⊙", cdot: "·", times: "×",
+    top: "ᵀ", le: "≤", leq: "≤", ge: "≥", geq: "≥", approx: "≈", sum: "Σ", infty: "∞",
+    to: "→", rightarrow: "→", leftarrow: "←", in: "∈", ldots: "…", dots: "…", neq: "≠"
+  };
+  function texToText(tex) {
+    return tex
+      .replace(/^\\\(|\\\)$|^\\\[|\\\]$/g, "")                 // the \( \) or \[ \] around it
+      .replace(/\\frac\s*\{([^{}]*)\}\s*\{([^{}]*)\}/g, "$1/$2")
+      .replace(/\\([A-Za-z]+)/g, function (all, name) {        // \partial -> ∂; \mathrm -> ""
+        return SYMBOLS.hasOwnProperty(name) ? SYMBOLS[name] : "";
+      })
+      .replace(/\\[,;:! ]/g, " ")
+      .replace(/[{}]/g, "")
+      .replace(/\s+/g, " ")
+      .trim();
+  }
+  var original = Search.htmlToText;
+  Search.htmlToText = function (htmlString, anchor) {
+    var page = new DOMParser().parseFromString(htmlString, "text/html");
+    page.querySelectorAll("div.cell_input, div.cell_output, .bp-explorable, div.math")
+      .forEach(function (el) { el.remove(); });
+    page.querySelectorAll("span.math").forEach(function (el) {
+      el.textContent = texToText(el.textContent);
+    });
+    return original(page.documentElement.outerHTML, anchor);
+  };
 })();
