@@ -96,7 +96,14 @@ window.bpUI = window.bpUI || (function () {
   function button(parent, o) {
     const b = el("button", {type: "button", class: "bp-x-button", "data-control": o.name,
                             text: o.label}, parent);
-    if (o.title) b.setAttribute("aria-label", o.title);
+    // The name a screen reader or a speech user hears begins with the words on the
+    // button (WCAG 2.5.3, "label in name": one says "click Reset"), then the longer title.
+    if (o.title) {
+      const words = o.label.replace(/[◀▶]/g, "").trim();
+      const named = o.title.toLowerCase().startsWith(words.toLowerCase());
+      b.setAttribute("aria-label", named ? o.title : `${words}: ${o.title}`);
+      b.title = o.title;
+    }
     b.addEventListener("click", () => o.onclick());
     return b;
   }
