@@ -150,7 +150,6 @@
    the prose alone: code cells and their outputs are left out, and each formula is
    written with its symbols (∂C/∂W) instead of its TeX. */
 (function () {
-  if (!window.Search || !Search.htmlToText) return;  // not the search page
   var SYMBOLS = {
     partial: "∂", nabla: "∇", eta: "η", delta: "δ", Delta: "Δ", sigma: "σ", theta: "θ",
     mu: "μ", lambda: "λ", rho: "ρ", alpha: "α", beta: "β", gamma: "γ", epsilon: "ε",
@@ -162,7 +161,7 @@
     return tex
       .replace(/^\\\(|\\\)$|^\\\[|\\\]$/g, "")                 // the \( \) or \[ \] around it
       .replace(/\\frac\s*\{([^{}]*)\}\s*\{([^{}]*)\}/g, "$1/$2")
-      .replace(/\\([A-Za-z]+)/g, function (all, name) {        // \partial -> ∂; \mathrm -> ""
+      .replace(/\\([A-Za-z]+) ?/g, function (all, name) {      // \partial -> ∂; \mathrm -> ""
         return SYMBOLS.hasOwnProperty(name) ? SYMBOLS[name] : "";
       })
       .replace(/\\[,;:! ]/g, " ")
@@ -170,14 +169,22 @@
       .replace(/\s+/g, " ")
       .trim();
   }
-  var original = Search.htmlToText;
-  Search.htmlToText = function (htmlString, anchor) {
-    var page = new DOMParser().parseFromString(htmlString, "text/html");
-    page.querySelectorAll("div.cell_input, div.cell_output, .bp-explorable, div.math")
-      .forEach(function (el) { el.remove(); });
-    page.querySelectorAll("span.math").forEach(function (el) {
-      el.textContent = texToText(el.textContent);
-    });
-    return original(page.documentElement.outerHTML, anchor);
-  };
+  function install() {
+    // searchtools.js declares `const Search`: a global name, but not a property of window
+    if (typeof Search === "undefined" || !Search.htmlToText || Search.bpProseOnly) return;  // not the search page
+    var original = Search.htmlToText;
+    Search.htmlToText = function (htmlString, anchor) {
+      var page = new DOMParser().parseFromString(htmlString, "text/html");
+      page.querySelectorAll("div.cell_input, div.cell_output, .bp-explorable, div.math")
+        .forEach(function (el) { el.remove(); });
+      page.querySelectorAll("span.math").forEach(function (el) {
+        el.textContent = texToText(el.textContent);
+      });
+      return original(page.documentElement.outerHTML, anchor);
+    };
+    Search.bpProseOnly = true;
+  }
+  // Search's snippets are made after the index and the pages have loaded, well after this
+  install();
+  document.addEventListener("DOMContentLoaded", install);
 })();
