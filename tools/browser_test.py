@@ -6,6 +6,8 @@ Every page of _build/html is opened in headless Chromium with every network
 request blocked, at 390x844 (a phone) and 1280x800 (a laptop), and checked:
 
 - the chapter list opens from the visible sidebar button;
+- at laptop size, each of the first 25 Tab stops (skip link, search, sidebar, header
+  buttons) shows a focus ring;
 - no page is wider than the screen, and no formula (display or inline) is cut at the
   margin without a scroll bar of its own;
 - at 1280 px no code block scrolls sideways (code lines and outputs fit the column);
@@ -232,6 +234,24 @@ def weight(loaded):
     return sum(p.stat().st_size for p in paths if p.is_file())
 
 
+FOCUSED = """() => { const e = document.activeElement; const s = getComputedStyle(e);
+  return {what: `${e.tagName.toLowerCase()} ${(e.getAttribute('aria-label') || e.textContent).trim().slice(0, 30)}`,
+          ring: (s.outlineStyle !== 'none' && parseFloat(s.outlineWidth) > 0) || s.boxShadow !== 'none'}; }"""
+
+
+def focus_without_ring(page, stops=25):
+    """Tab through the first controls of the page (skip link, search, sidebar, header
+    buttons): the ones that show no focus ring (outline or box shadow) while focused."""
+    page.locator("body").focus()
+    missing = []
+    for _ in range(stops):
+        page.keyboard.press("Tab")
+        focused = page.evaluate(FOCUSED)
+        if not focused["ring"]:
+            missing.append(focused["what"])
+    return missing
+
+
 def sidebar_opens(page, size):
     """Click the visible sidebar button; the chapter list must appear (phone: a dialog
     opens; laptop: the sidebar hides and shows again)."""
@@ -321,11 +341,14 @@ def check_site(browser, base, axe):
             errors = list(errors)  # before axe-core, whose own stylesheet requests may fail
             page.add_script_tag(path=str(axe))
             serious = page.evaluate(SERIOUS_AXE)
+            no_ring = focus_without_ring(page) if size == "laptop" else []
             opens = sidebar_opens(page, size)
             weights[name] = weight(loaded)
             problems = []
             if not opens:
                 problems.append("the sidebar did not open from its visible button")
+            if no_ring:
+                problems.append(f"focused without a visible focus ring: {sorted(set(no_ring))[:4]}")
             if facts["pageWidth"] > facts["width"] + 1:
                 problems.append(f"page {facts['pageWidth']} px wide on a {facts['width']} px screen")
             if facts["cut"]:
