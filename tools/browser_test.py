@@ -8,6 +8,7 @@ request blocked, at 390x844 (a phone) and 1280x800 (a laptop), and checked:
 - the chapter list opens from the visible sidebar button;
 - at laptop size, each of the first 25 Tab stops (skip link, search, sidebar, header
   buttons) shows a focus ring;
+- no title breaks before its punctuation and the previous/next titles are not cut;
 - no page is wider than the screen, and no formula (display or inline) is cut at the
   margin without a scroll bar of its own;
 - at 1280 px no code block scrolls sideways (code lines and outputs fit the column);
@@ -179,12 +180,34 @@ PAGE_FACTS = """() => {
       answers.push("dropdown " + solution.textContent.trim().slice(0, 30));
     }
   }
+  // a title must not break before its punctuation ("Backpropagation / ," on a phone), and
+  // the previous/next titles must wrap rather than be cut ("backpropagati")
+  const badBreaks = [];
+  for (const title of document.querySelectorAll(".bd-article h1, .bd-article h2, .prev-next-title")) {
+    const text = title.firstChild && title.textContent;
+    const walker = document.createTreeWalker(title, NodeFilter.SHOW_TEXT);
+    let lastTop = null, node;
+    while ((node = walker.nextNode())) {
+      for (let i = 0; i < node.length; i++) {
+        const range = document.createRange();
+        range.setStart(node, i); range.setEnd(node, i + 1);
+        const rect = range.getClientRects()[0];
+        if (!rect) continue;
+        if (lastTop !== null && rect.top > lastTop + 2 && /[,.;:?!)]/.test(node.data[i])) {
+          badBreaks.push(title.textContent.trim().slice(0, 40));
+        }
+        lastTop = rect.top;
+      }
+    }
+  }
+  const cutTitles = [...document.querySelectorAll(".prev-next-area a")]
+    .filter(a => visible(a) && a.scrollWidth > a.clientWidth + 1).map(a => a.textContent.trim().slice(0, 40));
   const download = document.querySelector("a.btn-download-bundle-button");
   const code = [...document.querySelectorAll("div.cell div.highlight pre, div.cell div.output pre")];
   const longest = (pre) => pre.textContent.split("\\n").reduce((a, b) => b.length > a.length ? b : a, "");
   const codeScrolls = code.filter(pre => visible(pre) && pre.scrollWidth > pre.clientWidth + 1)
                           .map(pre => longest(pre).trim().slice(0, 50));
-  return {pageWidth: document.documentElement.scrollWidth, width, cut, tabStops, answers,
+  return {pageWidth: document.documentElement.scrollWidth, width, cut, tabStops, answers, badBreaks, cutTitles,
           download: download ? download.getAttribute("href") : null, code: code.length, codeScrolls};
 }"""
 
@@ -353,6 +376,10 @@ def check_site(browser, base, axe):
                 problems.append(f"page {facts['pageWidth']} px wide on a {facts['width']} px screen")
             if facts["cut"]:
                 problems.append(f"{len(facts['cut'])} formulas cut without a scroll bar, first: {facts['cut'][0]!r}")
+            if facts["badBreaks"]:
+                problems.append(f"titles broken before punctuation: {facts['badBreaks'][:3]}")
+            if facts["cutTitles"]:
+                problems.append(f"previous/next titles cut: {facts['cutTitles']}")
             if facts["tabStops"]:
                 problems.append(f"{facts['tabStops']} formulas are Tab stops")
             if facts["answers"]:
