@@ -52,3 +52,10 @@ def test_lazy_data_moves_to_a_script_file_named_by_the_page(tmp_path):
                                 'data-src="../_static/lazy/runs-1.js"></script>')
     script = (tmp_path / "_static" / "lazy" / "runs-1.js").read_text()
     assert 'window.bpLazy["runs-1"] = [1,2,3];' in script
+
+
+def test_figures_load_when_near_the_screen():
+    page = '<img alt="a" src="x.png" style="width: 5px"/><img loading="eager" src="y.png"/>'
+    assert book_style.load_images_when_near(page) == (
+        '<img loading="lazy" decoding="async" alt="a" src="x.png" style="width: 5px"/>'
+        '<img loading="eager" src="y.png"/>')

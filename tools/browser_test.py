@@ -21,8 +21,9 @@ request blocked, at 390x844 (a phone) and 1280x800 (a laptop), and checked:
 - axe-core (from the npm registry, loaded into the page) reports no serious or
   critical accessibility violation, in the light theme at both sizes and in the dark
   theme (a browser that prefers it) at laptop size;
-- the page's weight (the HTML and every file it loaded) is printed: the median chapter
-  page weighs at most 1.5 MB and no page more than 2.5 MB;
+- the page's weight (the HTML and every file it loaded at first; figures load as the
+  reader nears them) is printed, and with every figure: the median chapter page weighs
+  at most 1.5 MB at first and no page more than 2.5 MB;
 - each chapter's first contentful paint on a slow phone (150 ms round trip, 1.6 Mbit/s,
   CPU 4x slower) is measured and printed.
 
@@ -275,6 +276,19 @@ def focus_without_ring(page, stops=25):
     return missing
 
 
+def figures_not_loaded(page_path, loaded):
+    """Bytes of the page's figures that it did not load at first (they load as the reader
+    scrolls near them: loading="lazy")."""
+    import re
+    loaded_paths = {SITE / unquote(urlparse(url).path).lstrip("/") for url in loaded}
+    total = 0
+    for src in set(re.findall(r'<img [^>]*src="([^"]+)"', page_path.read_text(encoding="utf-8"))):
+        path = (page_path.parent / unquote(src)).resolve()
+        if not src.startswith("data:") and path.is_file() and path not in {p.resolve() for p in loaded_paths}:
+            total += path.stat().st_size
+    return total
+
+
 def sidebar_opens(page, size):
     """Click the visible sidebar button; the chapter list must appear (phone: a dialog
     opens; laptop: the sidebar hides and shows again)."""
@@ -346,7 +360,7 @@ def explorables_without_javascript(browser, base, page_path):
 
 def check_site(browser, base, axe):
     """Every page at both sizes. Returns the list of failures (empty when all is well)."""
-    failures, weights, code_blocks = [], {}, [0, 0]
+    failures, weights, scrolled, code_blocks = [], {}, {}, [0, 0]
     references = json.loads(REFERENCE.read_text(encoding="utf-8")) if REFERENCE.is_file() else {}
     measured, explorable_weights = {}, {}
     for page_path in site_pages():
@@ -367,6 +381,7 @@ def check_site(browser, base, axe):
             no_ring = focus_without_ring(page) if size == "laptop" else []
             opens = sidebar_opens(page, size)
             weights[name] = weight(loaded)
+            scrolled[name] = weights[name] + figures_not_loaded(page_path, loaded)
             problems = []
             if not opens:
                 problems.append("the sidebar did not open from its visible button")
@@ -417,8 +432,9 @@ def check_site(browser, base, axe):
           f"largest {heaviest} {weights[heaviest] / 1e6:.2f} MB (limit {LARGEST_PAGE_LIMIT / 1e6:.1f} MB), "
           f"everything the page loads at first counted; the explorables add at most "
           f"{max(explorable_weights.values()) / 1e3:.0f} kB to a page (limit {EXPLORABLES_PAGE_LIMIT / 1e3:.0f} kB)")
-    print("browser test: page weights: " + ", ".join(f"{Path(n).stem.split('_')[0]} {w / 1e6:.2f}"
-                                                     for n, w in sorted(weights.items())))
+    print("browser test: page weights in MB, at first (and with every figure, once scrolled through): "
+          + ", ".join(f"{Path(n).stem.split('_')[0]} {w / 1e6:.2f} ({scrolled[n] / 1e6:.2f})"
+                      for n, w in sorted(weights.items())))
     if median > MEDIAN_PAGE_LIMIT:
         failures.append(f"the median chapter page weighs {median / 1e6:.2f} MB, more than "
                         f"{MEDIAN_PAGE_LIMIT / 1e6:.1f} MB")
