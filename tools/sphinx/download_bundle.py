@@ -54,8 +54,8 @@ earlier ones computed. A few cells raise an error on purpose, to show bp's error
 messages; they say so in the text above them.
 
 The interactive figures (the explorables of chapters 2 to 10) are live, in
-JavaScript, on the book's website: {site}. In Jupyter they show as static
-figures for now; the chapters' own code cells are all live.
+JavaScript, on {site}. In Jupyter they show as static figures for now; the
+chapters' own code cells are all live.
 
 Licence (see `LICENSE`): the code (`bp/` and the notebooks' code cells) is under
 the MIT licence; the text and figures of the book (`book/`) are under Creative
@@ -70,7 +70,7 @@ NO_SITE_URL = "the website this download came from"
 
 def readme(site_url=""):
     """The download's README; it names the website when its address is known."""
-    return README.format(site=f"<{site_url}>" if site_url else NO_SITE_URL)
+    return README.format(site=f"the book's website, <{site_url}>" if site_url else NO_SITE_URL)
 
 
 def pyproject_without_tests(text):
