@@ -4,6 +4,8 @@
 #   make test       unit tests + nbval over every notebook in book/
 #   make test-portable  nbval over every notebook under other BLAS kernels and thread counts
 #   make book       build the static site into _build/html/ (executes every notebook)
+#   make bundle-test  after make book: the site's download, unzipped in a fresh folder, installed
+#                   with its README's command, every notebook executed in that environment
 #   make lab        open the notebooks in JupyterLab, with bp importable
 #   make notebooks  re-execute every notebook and save its outputs (deterministic)
 #   make browser-test  after make book: every page of the site in headless Chromium, phone and laptop
@@ -17,7 +19,7 @@ PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 NOTEBOOKS := $(sort $(wildcard book/*.ipynb))
 
-.PHONY: setup test test-portable book lab lab-test notebooks browser-test bench-widget bench clean
+.PHONY: setup test test-portable book bundle-test lab lab-test notebooks browser-test bench-widget bench clean
 
 setup: $(STAMP)
 
@@ -42,6 +44,10 @@ book: $(STAMP)
 	BP_BOOK_SITE=1 $(VENV)/bin/jupyter-book build .   # the explorers' kernel-free form (bp/widgets.py)
 	$(PY) tools/explorable_reference.py   # bp's numbers, which the browser test checks the explorables against
 	@echo "The site is built: open $(CURDIR)/_build/html/index.html"
+
+# What a reader of the download does: see tools/bundle_test.py. Needs the network (pip).
+bundle-test: $(STAMP)
+	$(PY) tools/bundle_test.py
 
 # Jupyter refuses to run as root without --allow-root (containers often run as root).
 lab: $(STAMP)

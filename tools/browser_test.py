@@ -640,17 +640,20 @@ def check_tracebacks_name_project_files():
 
 
 def check_download():
-    """The download that every page links to holds bp and every chapter (tools/sphinx/download_bundle.py)."""
+    """The download that every page links to holds what tools/sphinx/download_bundle.py
+    collects now (a stale or partial zip fails). `make bundle-test` installs and runs it."""
     import zipfile
-    bundle = SITE / "bp-book-notebooks.zip"
+    sys.path.insert(0, str(Path(__file__).resolve().parent / "sphinx"))
+    from download_bundle import BUNDLE, FOLDER, bundle_files
+    bundle = SITE / BUNDLE
     assert bundle.is_file(), f"{bundle} is missing"
     names = set(zipfile.ZipFile(bundle).namelist())
-    chapters = sorted(p.name for p in Path("book").glob("*.ipynb"))
-    missing = [f"bp-book/book/{c}" for c in chapters if f"bp-book/book/{c}" not in names]
-    missing += [n for n in ("bp-book/README.md", "bp-book/pyproject.toml", "bp-book/bp/__init__.py") if n not in names]
+    expected = [f"{FOLDER}/{path.as_posix()}" for path in bundle_files(".")]
+    missing = [name for name in expected + [f"{FOLDER}/README.md", f"{FOLDER}/pyproject.toml"]
+               if name not in names]
     assert not missing, f"{bundle.name} lacks {missing}"
-    print(f"browser test: {bundle.name} holds bp and the {len(chapters)} chapters "
-          f"({bundle.stat().st_size / 1e6:.1f} MB)")
+    print(f"browser test: {bundle.name} holds bp, the {len(list(Path('book').glob('*.ipynb')))} chapters "
+          f"and the {len(expected)} files it should ({bundle.stat().st_size / 1e6:.1f} MB)")
 
 
 def main():
