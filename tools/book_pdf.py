@@ -4,7 +4,7 @@ Run by `make book` after the site is built. It joins the article of every page o
 _toc.yml (the front page, the chapters, the appendix), in that order, into one HTML
 page with the site's stylesheets, scripts and MathJax, and prints it with Playwright's
 page.pdf to _build/html/bp-book.pdf (solutions folded, as on screen) and
-_build/html/bp-book-answers.pdf (every solution and folded cell opened, for instructors).
+_build/bp-book-answers.pdf (every solution and folded cell opened, for instructors).
 
 One page rather than one PDF per chapter joined afterwards, so that the links between
 chapters and to equations jump inside the PDF: every id gets its page's name as a prefix
@@ -32,7 +32,9 @@ sys.path.insert(0, str(Path(__file__).parent))
 from browser_test import CHROMIUM_ARGS, SITE, serve_site  # noqa: E402
 
 BOOK_PDF = SITE / "bp-book.pdf"
-ANSWERS_PDF = SITE / "bp-book-answers.pdf"
+# Beside the site, not in it: the site need not carry a second copy of the book (its
+# answers are one click away on every page anyway).
+ANSWERS_PDF = SITE.parent / "bp-book-answers.pdf"
 # The joined page lives beside the chapters, so that their relative addresses (images,
 # stylesheets, MathJax) hold unchanged; it is removed after printing.
 JOINED = SITE / "book" / "_bp-book-print.html"
@@ -47,7 +49,7 @@ html, body { background: #fff !important; }
 .bd-main { display: block; }
 section.bp-pdf-page { break-before: page; }
 .bp-pdf-title { text-align: center; padding-top: 30vh; break-after: page; }
-.bp-pdf-title h1 { font-size: 2.4rem; margin-bottom: 1.5rem; }
+.bp-pdf-title p.bp-pdf-booktitle { font-size: 2.4rem; font-weight: bold; margin-bottom: 1.5rem; }
 .bp-pdf-title p { font-size: 1.1rem; margin: 0.4rem 0; }
 .bp-pdf-title p.bp-pdf-note { font-size: 0.9rem; margin-top: 3rem; color: #444; }
 nav.bp-pdf-toc h2 { margin-top: 0; }
@@ -130,9 +132,9 @@ def joined_html(pages, answers):
                             text=True).stdout.strip()
     edition = ("Instructors' edition: every solution and folded cell is open." if answers else
                "Exercise solutions are folded, as on the website; the instructors' edition "
-               "(bp-book-answers.pdf) prints them.")
+               "prints them.")
     title_page = f"""<div class="bp-pdf-title">
-<h1>Backpropagation, executable</h1>
+<p class="bp-pdf-booktitle">Backpropagation, executable</p>
 <p>The bp textbook authors</p>
 <p>Printed from the book's website{f', commit {commit}' if commit else ''}.</p>
 <p class="bp-pdf-note">{html.escape(edition)} The explorables are printed as their
@@ -144,21 +146,22 @@ starting figure and words; on the website they are live.</p></div>"""
     return f'<!DOCTYPE html>\n<html lang="en" data-theme="light">{head}{body}</html>'
 
 
-def chapter_pages(pdf_path):
-    """{page key: 1-based page number} of each page of the book in a printed PDF, from the
-    outline Chromium writes (its first entries at the top level are the pages' h1s)."""
+def chapter_pages(pdf_path, titles):
+    """{page key: 1-based PDF page number} for the pages of the book, from the outline
+    Chromium writes: its top-level entries are the h1s, one per page of the book, in
+    order (the title page has no h1, so the front page's title, the book's, is not
+    mistaken for it). ``titles`` is {page key: its h1's text}, in the book's order."""
     from pypdf import PdfReader
     reader = PdfReader(str(pdf_path))
-    found = {}
-
-    def walk(items):
-        for item in items:
-            if isinstance(item, list):
-                walk(item)
-            else:
-                found.setdefault(item.title.strip(), reader.get_destination_page_number(item) + 1)
-    walk(reader.outline)
-    return found
+    top = [(" ".join(item.title.split()), reader.get_destination_page_number(item) + 1)
+           for item in reader.outline if not isinstance(item, list)]
+    numbers, at = {}, 0
+    for key, title in titles.items():
+        for i in range(at, len(top)):
+            if top[i][0] == title:
+                numbers[key], at = top[i][1], i + 1
+                break
+    return numbers
 
 
 def print_pdf(page, url, path):
@@ -171,16 +174,15 @@ def print_pdf(page, url, path):
     page.pdf(path=str(path), **PDF_OPTIONS)
 
 
-def fill_page_numbers(page, numbers_by_title, titles_by_key):
-    """Write each chapter's page number into the table of contents."""
-    numbers = {key: numbers_by_title.get(title) for key, title in titles_by_key.items()}
+def fill_page_numbers(page, numbers):
+    """Write each page's number into the table of contents; returns how many were found."""
     page.evaluate("""numbers => {
         for (const cell of document.querySelectorAll(".bp-pdf-page[data-page]")) {
             const n = numbers[cell.dataset.page];
             if (n) cell.textContent = String(n);
         }
     }""", numbers)
-    return sum(1 for n in numbers.values() if n)
+    return len(numbers)
 
 
 def build(page, base, pages, answers, path):
@@ -192,9 +194,7 @@ def build(page, base, pages, answers, path):
     titles = page.evaluate("""() => Object.fromEntries([...document.querySelectorAll('section.bp-pdf-page')]
         .map(s => [s.id, (s.querySelector('h1') || {}).textContent || '']))""")
     titles = {k: " ".join(v.replace("#", "").split()) for k, v in titles.items()}
-    numbers = chapter_pages(path)
-    numbers = {" ".join(t.split()): n for t, n in numbers.items()}
-    filled = fill_page_numbers(page, numbers, titles)
+    filled = fill_page_numbers(page, chapter_pages(path, titles))
     page.pdf(path=str(path), **PDF_OPTIONS)
     return filled, len(titles)
 

@@ -6,7 +6,6 @@ A page's own ".pdf" entry (sphinx-book-theme's, window.print()) prints the page 
 answers folded; the print stylesheet is tools/sphinx/static/bp-print.css."""
 
 BOOK_PDF = "bp-book.pdf"
-ANSWERS_PDF = "bp-book-answers.pdf"
 
 
 def add_to_download_menu(app, pagename, templatename, context, doctree):
