@@ -3,16 +3,20 @@
 Run by `make book` after the site is built. It joins the article of every page of
 _toc.yml (the front page, the chapters, the appendix), in that order, into one HTML
 page with the site's stylesheets, scripts and MathJax, and prints it with Playwright's
-page.pdf to _build/html/bp-book.pdf (solutions folded, as on screen) and
-_build/bp-book-answers.pdf (every solution and folded cell opened, for instructors).
+page.pdf to _build/html/bp-book.pdf, solutions folded as on screen. With --answers it
+also prints _build/bp-book-answers.pdf, every solution and folded cell open, for
+instructors (a second print of the same page: about two more minutes here, so not in
+`make book`).
 
 One page rather than one PDF per chapter joined afterwards, so that the links between
 chapters and to equations jump inside the PDF: every id gets its page's name as a prefix
 and every link to a book page becomes a link to that prefixed anchor. A title page and a
-table of contents come first; the table lists each chapter's page number, read from a
-first print's outline (Chromium makes one from the headings) and then printed again.
+table of contents (links to the chapters) come first; page numbers are in every page's
+footer, and the PDF's outline (bookmarks) lists every heading. The table of contents has
+no page numbers: Chromium cannot compute them (no target-counter), and a second print to
+read them from the first would double the build's time.
 
-Usage: .venv/bin/python tools/book_pdf.py [--answers-only | --no-answers]
+Usage: .venv/bin/python tools/book_pdf.py [--answers]
 """
 import html
 import os
@@ -54,10 +58,9 @@ section.bp-pdf-page { break-before: page; }
 .bp-pdf-title p.bp-pdf-note { font-size: 0.9rem; margin-top: 3rem; color: #444; }
 nav.bp-pdf-toc h2 { margin-top: 0; }
 nav.bp-pdf-toc ol { list-style: none; padding-left: 0; }
-nav.bp-pdf-toc li { display: flex; align-items: baseline; margin: 0.35rem 0; }
+nav.bp-pdf-toc li { margin: 0.35rem 0; }
 nav.bp-pdf-toc li.bp-pdf-part { font-weight: bold; margin-top: 1.1rem; }
 nav.bp-pdf-toc li a { text-decoration: none; color: inherit; }
-nav.bp-pdf-toc li .bp-pdf-dots { flex: 1; border-bottom: 1px dotted #888; margin: 0 0.4rem; }
 """
 
 
@@ -83,7 +86,7 @@ def key_of(name):
     return re.sub(r"[^A-Za-z0-9_-]", "-", Path(name).name)
 
 
-def joined_html(pages, answers):
+def joined_html(pages):
     """The book as one HTML page (a string), with ids and links made page-local."""
     by_path = {f"{name}.html": key_of(name) for _, name in pages}
     soups = {name: BeautifulSoup((SITE / f"{name}.html").read_text(encoding="utf-8"), "html.parser")
@@ -124,21 +127,24 @@ def joined_html(pages, answers):
         if part != last_part and part:
             toc_entries.append(f'<li class="bp-pdf-part">{html.escape(part)}</li>')
             last_part = part
-        toc_entries.append(f'<li><a href="#{key}">{html.escape(title)}</a><span class="bp-pdf-dots">'
-                           f'</span><span class="bp-pdf-page" data-page="{key}"></span></li>')
+        toc_entries.append(f'<li><a href="#{key}">{html.escape(title)}</a></li>')
         sections.append(f'<section class="bp-pdf-page" id="{key}">{article.decode_contents()}</section>')
 
     commit = subprocess.run(["git", "rev-parse", "--short", "HEAD"], capture_output=True,
                             text=True).stdout.strip()
-    edition = ("Instructors' edition: every solution and folded cell is open." if answers else
-               "Exercise solutions are folded, as on the website; the instructors' edition "
-               "prints them.")
     title_page = f"""<div class="bp-pdf-title">
 <p class="bp-pdf-booktitle">Backpropagation, executable</p>
 <p>The bp textbook authors</p>
 <p>Printed from the book's website{f', commit {commit}' if commit else ''}.</p>
-<p class="bp-pdf-note">{html.escape(edition)} The explorables are printed as their
-starting figure and words; on the website they are live.</p></div>"""
+<p class="bp-pdf-note"><span class="bp-pdf-edition">Exercise solutions are folded, as on the
+website.</span> The explorables are printed as their starting figure and words; on the website
+they are live.</p></div>
+<script>
+function bpEdition(answers) {{
+  if (answers) document.querySelector(".bp-pdf-edition").textContent =
+    "Instructors' edition: every exercise solution and folded cell is open.";
+}}
+</script>"""
     toc = f'<nav class="bp-pdf-toc"><h2>Contents</h2><ol>{"".join(toc_entries)}</ol></nav>'
     body = f"""<body><main class="bd-main"><div class="bd-content"><div class="bd-article-container">
 <article class="bd-article" role="main">{title_page}{toc}{"".join(sections)}</article>
@@ -146,57 +152,19 @@ starting figure and words; on the website they are live.</p></div>"""
     return f'<!DOCTYPE html>\n<html lang="en" data-theme="light">{head}{body}</html>'
 
 
-def chapter_pages(pdf_path, titles):
-    """{page key: 1-based PDF page number} for the pages of the book, from the outline
-    Chromium writes: its top-level entries are the h1s, one per page of the book, in
-    order (the title page has no h1, so the front page's title, the book's, is not
-    mistaken for it). ``titles`` is {page key: its h1's text}, in the book's order."""
-    from pypdf import PdfReader
-    reader = PdfReader(str(pdf_path))
-    top = [(" ".join(item.title.split()), reader.get_destination_page_number(item) + 1)
-           for item in reader.outline if not isinstance(item, list)]
-    numbers, at = {}, 0
-    for key, title in titles.items():
-        for i in range(at, len(top)):
-            if top[i][0] == title:
-                numbers[key], at = top[i][1], i + 1
-                break
-    return numbers
-
-
-def print_pdf(page, url, path):
-    page.goto(url, wait_until="load")
-    # MathJax typesets after load; the answers' opening runs on load (bp-print.js)
+def load(page, url):
+    """Open the joined book and wait until MathJax has typeset it (about 40 s here)."""
+    page.goto(url, wait_until="load", timeout=300_000)
     page.wait_for_function("() => window.MathJax && MathJax.startup && MathJax.startup.promise",
-                           timeout=60_000)
-    page.evaluate("() => MathJax.startup.promise")
-    page.evaluate("() => document.fonts.ready.then(() => true)")
-    page.pdf(path=str(path), **PDF_OPTIONS)
+                           timeout=300_000)
+    page.evaluate("() => MathJax.startup.promise.then(() => document.fonts.ready).then(() => true)")
 
 
-def fill_page_numbers(page, numbers):
-    """Write each page's number into the table of contents; returns how many were found."""
-    page.evaluate("""numbers => {
-        for (const cell of document.querySelectorAll(".bp-pdf-page[data-page]")) {
-            const n = numbers[cell.dataset.page];
-            if (n) cell.textContent = String(n);
-        }
-    }""", numbers)
-    return len(numbers)
-
-
-def build(page, base, pages, answers, path):
-    JOINED.write_text(joined_html(pages, answers), encoding="utf-8")
-    url = base + JOINED.relative_to(SITE).as_posix() + ("?answers" if answers else "")
-    # First print: where each chapter starts (its title in Chromium's outline). The table
-    # of contents fills one page whatever the numbers, so a second print keeps them true.
-    print_pdf(page, url, path)
-    titles = page.evaluate("""() => Object.fromEntries([...document.querySelectorAll('section.bp-pdf-page')]
-        .map(s => [s.id, (s.querySelector('h1') || {}).textContent || '']))""")
-    titles = {k: " ".join(v.replace("#", "").split()) for k, v in titles.items()}
-    filled = fill_page_numbers(page, chapter_pages(path, titles))
-    page.pdf(path=str(path), **PDF_OPTIONS)
-    return filled, len(titles)
+def report(path, started, answers):
+    from pypdf import PdfReader
+    count = len(PdfReader(str(path)).pages)
+    print(f"book pdf: {path} ({'answers open' if answers else 'solutions folded'}): {count} pages, "
+          f"{path.stat().st_size / 1e6:.1f} MB, {time.monotonic() - started:.0f} s", flush=True)
 
 
 def main():
@@ -213,26 +181,24 @@ def main():
         return
     from playwright.sync_api import sync_playwright
 
-    which = [(False, BOOK_PDF), (True, ANSWERS_PDF)]
-    if "--no-answers" in sys.argv:
-        which = which[:1]
-    if "--answers-only" in sys.argv:
-        which = which[1:]
     pages = toc_pages()
-    from pypdf import PdfReader
+    JOINED.write_text(joined_html(pages), encoding="utf-8")
     try:
         with sync_playwright() as p, serve_site() as base:
             browser = p.chromium.launch(executable_path=chromium, args=CHROMIUM_ARGS)
-            context = browser.new_context(color_scheme="light")
-            page = context.new_page()
-            for answers, path in which:
+            page = browser.new_context(color_scheme="light").new_page()
+            load(page, base + JOINED.relative_to(SITE).as_posix())
+            print(f"book pdf: {len(pages)} pages of the site joined and typeset in "
+                  f"{time.monotonic() - started:.0f} s", flush=True)
+            t0 = time.monotonic()
+            page.pdf(path=str(BOOK_PDF), **PDF_OPTIONS)
+            report(BOOK_PDF, t0, answers=False)
+            if "--answers" in sys.argv:
+                # the same typeset page with every answer open (bp-print.js), printed again
                 t0 = time.monotonic()
-                filled, total = build(page, base, pages, answers, path)
-                count = len(PdfReader(str(path)).pages)
-                print(f"book pdf: {path} ({'answers open' if answers else 'solutions folded'}): "
-                      f"{total} pages of the site, {count} PDF pages, "
-                      f"{path.stat().st_size / 1e6:.1f} MB, contents numbered for {filled}/{total}, "
-                      f"{time.monotonic() - t0:.0f} s", flush=True)
+                page.evaluate("() => { bpOpenAnswers(); bpEdition(true); }")
+                page.pdf(path=str(ANSWERS_PDF), **PDF_OPTIONS)
+                report(ANSWERS_PDF, t0, answers=True)
             browser.close()
     finally:
         JOINED.unlink(missing_ok=True)
