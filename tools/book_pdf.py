@@ -93,6 +93,11 @@ def joined_html(pages):
              for _, name in pages}
     head = soups[pages[1][1]].head   # a chapter's head: the site's CSS, scripts and MathJax
     head.title.string = "Backpropagation, executable"
+    for script in head.find_all("script"):
+        if script.string and "window.MathJax" in script.string:
+            # The hidden MathML copy of every formula is for screen readers on the site; on
+            # paper it only adds to typesetting and printing time.
+            script.string = script.string.replace(', "a11y/assistive-mml"', "")
     style = BeautifulSoup(f"<style>{PDF_CSS}</style>", "html.parser")
     head.append(style)
 

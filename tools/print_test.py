@@ -6,7 +6,8 @@ emulated, after the beforeprint event a real print fires:
 - no exercise solution and no folded check cell shows (the normal print);
 - every explorable shows its static figure and words, and none of its live controls;
 - no image is distorted (its printed aspect ratio is its natural one, within 1%);
-- with ?answers (the instructors' print) the solutions do show.
+- with ?answers (the instructors' print) the solutions do show;
+- on screen the static figures are hidden (JavaScript on), and shown with JavaScript off.
 Then bp-book.pdf (tools/book_pdf.py): it exists, has more pages than the book has pages
 on the site, its internal links (chapters, equations) point at destinations inside the
 PDF, and a solution's words are absent from it and present in bp-book-answers.pdf.
@@ -110,6 +111,15 @@ def check_printed_chapter(browser, base):
     page.close()
     if on_screen:
         problems.append(f"{CHAPTER}: {on_screen} static explorable figures show on screen beside the live ones")
+
+    # Without JavaScript, the learning-rate explorer shows its static figure and words too.
+    context = browser.new_context(java_script_enabled=False, viewport={"width": 390, "height": 844})
+    page = context.new_page()
+    page.goto(base + CHAPTER, wait_until="load")
+    if not (page.locator(".bp-lr-static img").first.is_visible()
+            and page.locator(".bp-lr-static figcaption").first.inner_text().strip()):
+        problems.append(f"{CHAPTER}: without JavaScript the learning-rate explorer shows no static figure and words")
+    context.close()
 
     # The instructors' print.
     page = open_printed(browser, base + CHAPTER + "?answers")
