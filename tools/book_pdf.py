@@ -91,8 +91,10 @@ def joined_html(pages):
     by_path = {f"{name}.html": key_of(name) for _, name in pages}
     soups = {name: BeautifulSoup((SITE / f"{name}.html").read_text(encoding="utf-8"), "html.parser")
              for _, name in pages}
+    config = yaml.safe_load(Path("_config.yml").read_text(encoding="utf-8"))
+    book_title, author = config.get("title", ""), config.get("author", "")
     head = soups[pages[1][1]].head   # a chapter's head: the site's CSS, scripts and MathJax
-    head.title.string = "Backpropagation, executable"
+    head.title.string = book_title
     for script in head.find_all("script"):
         if script.string and "window.MathJax" in script.string:
             # The hidden MathML copy of every formula is for screen readers on the site; on
@@ -138,8 +140,8 @@ def joined_html(pages):
     commit = subprocess.run(["git", "rev-parse", "--short", "HEAD"], capture_output=True,
                             text=True).stdout.strip()
     title_page = f"""<div class="bp-pdf-title">
-<p class="bp-pdf-booktitle">Backpropagation, executable</p>
-<p>The bp textbook authors</p>
+<p class="bp-pdf-booktitle">{html.escape(book_title)}</p>
+<p>{html.escape(author)}</p>
 <p>Printed from the book's website{f', commit {commit}' if commit else ''}.</p>
 <p class="bp-pdf-note"><span class="bp-pdf-edition">Exercise solutions are folded, as on the
 website.</span> The explorables are printed as their starting figure and words; on the website
