@@ -39,10 +39,17 @@ test: $(STAMP)
 test-portable: $(STAMP)
 	$(PY) tools/test_portable.py $(NOTEBOOKS)
 
-book: $(STAMP)
+# Playwright (and pypdf) drive Debian's chromium: the browser tests and the book's PDF.
+BROWSER_STAMP := $(VENV)/.installed-browser
+$(BROWSER_STAMP): $(STAMP) tools/requirements-browser.txt
+	$(PY) -m pip install --quiet -r tools/requirements-browser.txt
+	@touch $(BROWSER_STAMP)
+
+book: $(STAMP) $(BROWSER_STAMP)
 	rm -rf _build
 	BP_BOOK_SITE=1 $(VENV)/bin/jupyter-book build .   # the explorers' kernel-free form (bp/widgets.py)
 	$(PY) tools/explorable_reference.py   # bp's numbers, which the browser test checks the explorables against
+	$(PY) tools/book_pdf.py   # the whole book as a PDF, from the built site (skipped without chromium)
 	@echo "The site is built: open $(CURDIR)/_build/html/index.html"
 
 # What a reader of the download does: see tools/bundle_test.py. Needs the network (pip).
@@ -56,13 +63,9 @@ lab: $(STAMP)
 notebooks: $(STAMP)
 	$(PY) tools/run_notebooks.py $(NOTEBOOKS)
 
-BROWSER_STAMP := $(VENV)/.installed-browser
-$(BROWSER_STAMP): $(STAMP) tools/requirements-browser.txt
-	$(PY) -m pip install --quiet -r tools/requirements-browser.txt
-	@touch $(BROWSER_STAMP)
-
 browser-test: $(BROWSER_STAMP)
 	$(PY) tools/browser_test.py
+	$(PY) tools/print_test.py
 
 lab-test: $(BROWSER_STAMP)
 	$(PY) tools/lab_test.py

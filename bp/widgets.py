@@ -16,6 +16,7 @@ cells, which is what a notebook opened without a kernel shows.
 anywidget is imported only here, so ``import bp`` stays light. Used in the chapter
 "Updating the weights".
 """
+import base64
 import hashlib
 import html
 import json
@@ -205,14 +206,24 @@ def static_explorer_html(problem, epochs=200, seed=0, lr_range=(1e-3, 10.0), per
     payload = _script_json(data)
     more = _script_json(runs[1:])
     uid = "bp-lr-" + hashlib.sha1((payload + more).encode()).hexdigest()[:10]
+    start_run = runs[0][lrs.index(first)]
+    # The figure and words of the starting setting: what a page shows without JavaScript,
+    # and what a printed page shows (tools/sphinx/static/bp-print.css); once the live
+    # explorer is drawn, they are hidden on screen.
+    png = base64.b64encode(static_explorer_png(problem, start_run)).decode("ascii")
+    words = (f"The learning-rate explorer at its start, {start_run['message']}. On the book's "
+             f"website, its sliders retrain the network with {len(lrs)} learning rates from "
+             f"{lrs[0]:g} to {lrs[-1]:g} and with {' or '.join(map(str, epoch_choices))} epochs.")
     return f"""<div class="bp-lr-slider" id="{uid}">
-<noscript><p>The learning-rate explorer needs JavaScript.</p></noscript>
+<figure class="bp-lr-static"><img src="data:image/png;base64,{png}" alt="Training loss per epoch and the fitted curve, {html.escape(start_run['message'])}">
+<figcaption>{html.escape(words)}</figcaption></figure>
 <script type="application/json" data-bp-lazy="{uid}-more-epochs">{more}</script>
 <script type="module">
 {script}
 const root = document.getElementById("{uid}");
 const data = {payload};
 render({{model: staticModel(data, root.querySelector("script[data-bp-lazy]")), el: root}});
+root.querySelector(".bp-lr-static").hidden = true;
 </script>
 </div>"""
 
@@ -220,3 +231,25 @@ render({{model: staticModel(data, root.querySelector("script[data-bp-lazy]")), e
 def _script_json(value):
     """JSON that can stand inside a <script> element (no "</script>" in it)."""
     return json.dumps(value, separators=(",", ":")).replace("</", "<\\/")
+
+
+def static_explorer_png(problem, run):
+    """The explorer's two panels for one run (bp's numbers), as a PNG: the loss per epoch
+    above, the data, the true curve and the network's fit below, as explorer.js draws them."""
+    import matplotlib.pyplot as plt
+
+    from .explorables import png_bytes
+    fig, (top, bottom) = plt.subplots(2, 1, figsize=(5.2, 5.2))
+    loss = np.asarray(run["loss"], dtype=float)
+    top.semilogy(np.arange(1, len(loss) + 1), loss, color="#1f77b4")
+    top.set(xlabel="epoch", ylabel="training loss", title=f"learning rate {run['lr']:.3g}")
+    x = problem.grid.ravel()
+    bottom.plot(problem.X.ravel(), problem.y.ravel(), "o", color="#666666", ms=4, label="data")
+    bottom.plot(x, datasets.target_curve(x), color="#999999", label="true curve")
+    if run["prediction"] is not None:
+        bottom.plot(x, run["prediction"], color="#ff7f0e", label="network")
+    bottom.set(xlabel="x", ylabel="y")
+    bottom.legend(fontsize=9)
+    fig.tight_layout()
+    return png_bytes(fig)
+

@@ -260,12 +260,13 @@ window.bpUI = window.bpUI || (function () {
   }
 
   // Once the live explorable is built, the static figure (shown when JavaScript is off or
-  // has failed) is removed.
+  // has failed) is hidden on screen but kept: a printed page shows it instead of the live
+  // controls and canvas (tools/sphinx/static/bp-print.css), which paper cannot operate.
   function start(root, build) {
     const live = el("div", {class: "bp-x-live"}, root);
     build(live);
     const fallback = root.querySelector(".bp-x-static");
-    if (fallback) fallback.remove();
+    if (fallback) fallback.hidden = true;
     root.dataset.ready = "1";
   }
 

@@ -136,6 +136,8 @@ def subset_icon_fonts(outdir):
 def setup(app):
     app.config.html_static_path.append(str(Path(__file__).parent / "static"))
     app.add_css_file("bp-book.css")
+    # every print rule (a page printed, the instructors' print, the book's PDF)
+    app.add_css_file("bp-print.css", media="print")
     app.add_js_file("bp-book.js", loading_method="defer")
     app.connect("config-inited", set_default_mode)
     app.connect("html-page-context", drop_repeated_scripts, priority=900)  # after every other handler
