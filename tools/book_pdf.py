@@ -110,6 +110,10 @@ def joined_html(pages):
         for script in article.find_all("script"):
             # the explorables' scripts: paper shows their static figure and words
             script.decompose()
+        for image in article.find_all("img"):
+            # the site loads figures as the reader nears them; the PDF needs all of them
+            # before "load", when it is printed
+            image.attrs.pop("loading", None)
         for tag in article.find_all(id=True):
             tag["id"] = f"{key}--{tag['id']}"
         for attribute in ID_ATTRIBUTES:
