@@ -1,6 +1,8 @@
 """Check one explorable (or all) on its preview page, as make browser-test checks it on
 the site: operate every reference case at phone and laptop sizes, compare the page's
-numbers with bp's, and save screenshots to _build/preview/<name>-<size>.png.
+numbers with bp's, check that it fits the screen under the site's header, save
+screenshots to _build/preview/<name>-<size>.png, and time a held key on a phone with a
+4x slower CPU.
 
     .venv/bin/python tools/explorable_check.py gradient_descent_1d
 """
@@ -11,7 +13,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 import explorable_preview  # noqa: E402
 from browser_test import CHROMIUM_ARGS, find_or_install_chromium  # noqa: E402
-from explorable_driver import check_explorable  # noqa: E402
+from explorable_driver import PHONE, check_explorable, latency_report, measure_latency, throttle_cpu  # noqa: E402
 
 from bp.explorables import NAMES, reference_cases  # noqa: E402
 
@@ -47,6 +49,19 @@ def main(names):
                     print(f"  PROBLEM: {problem}")
                 failed |= bool(problems)
                 context.close()
+            # a held key on a phone with a slow CPU (tools/explorable_driver.py, measure_latency)
+            context = browser.new_context(**PHONE)
+            page = context.new_page()
+            page.goto(url)
+            root = page.locator(".bp-explorable").first
+            page.wait_for_function("e => e.dataset.ready === '1'", arg=root.element_handle())
+            throttle_cpu(page)
+            line, problems = latency_report(name, measure_latency(page, root))
+            print(line)
+            for problem in problems:
+                print(f"  PROBLEM: {problem}")
+            failed |= bool(problems)
+            context.close()
             # JavaScript off: the static figure and its text
             context = browser.new_context(java_script_enabled=False, viewport={"width": 390, "height": 844})
             page = context.new_page()

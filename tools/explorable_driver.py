@@ -14,6 +14,10 @@ the numbers bp computes for the setting they make:
     ["select", control, value]   choose an option of a drop-down list
     ["tap", control, [fx, fy]]   tap a canvas at a fraction (fx, fy) of its width and height
 
+An explorable computes its numbers (and its ``data-result``) at once when a control
+changes, and draws its canvases at the next animation frame (common.js coalesces the
+requests): after an action the driver waits for that frame before it looks at a figure.
+
 The page's numbers are its root's ``data-result`` (JSON). Every number bp gives must be
 there and agree to RELATIVE_TOLERANCE, measured for each array of numbers as
 max |page - bp| / max(max |page|, max |bp|), so that one entry that is 0 in bp and
@@ -21,8 +25,27 @@ max |page - bp| / max(max |page|, max |bp|), so that one entry that is 0 in bp a
 """
 import json
 import math
+import statistics
+import time
 
 RELATIVE_TOLERANCE = 1e-9
+
+# The latency check (measure_latency): a phone as the review measured it (390x844 CSS px,
+# 3 device pixels per CSS px, touch), its CPU slowed 4x through the DevTools protocol, and
+# a key held down: PRESSES presses PRESS_GAP_MS apart, as a key repeats. Each press is
+# timed from the input event to the frame that shows it; an explorable whose median is
+# above LATENCY_LIMIT_MS falls behind a held key on a slow phone.
+PHONE = dict(viewport={"width": 390, "height": 844}, device_scale_factor=3, is_mobile=True,
+             has_touch=True)
+CPU_SLOWDOWN = 4
+PRESSES, PRESS_GAP_MS = 20, 40
+LATENCY_LIMIT_MS = 50
+# the buttons that step through an explorable, held down as a slider's arrow key is
+STEP_BUTTONS = ("next", "back", "train10")
+
+# The site's header (sticky, over the top of the page) at the test's two sizes, for a page
+# that has none (the preview page of tools/explorable_check.py); on the site it is measured.
+HEADER_PX = {"phone": 54, "laptop": 64}
 
 
 def leaves(value, path=""):
@@ -122,6 +145,15 @@ def act(page, root, action):
         raise ValueError(f"unknown action {kind!r}")
 
 
+# Resolves after the next frame has been drawn (a task queued from requestAnimationFrame
+# runs after that frame's paint): what an explorable scheduled to draw is then on screen.
+NEXT_FRAME = """() => new Promise((done) => requestAnimationFrame(() => setTimeout(done, 0)))"""
+
+
+def settle(page):
+    page.evaluate(NEXT_FRAME)
+
+
 def result_of(root):
     text = root.get_attribute("data-result")
     if not text:
@@ -162,6 +194,8 @@ def check_explorable(page, root, cases):
             problems.append(f"the key {key} did not move slider {first.get_attribute('data-control')} "
                             f"or change its aria-valuetext: {before} -> {after}")
     worst = 0.0
+    settle(page)
+    heights = [root.evaluate("e => e.getBoundingClientRect().height")]
     canvases = root.locator("canvas")
     pictures = [c.evaluate("c => c.toDataURL()") for c in canvases.all()]
     said = status.inner_text() if status.count() else ""
@@ -169,6 +203,8 @@ def check_explorable(page, root, cases):
     for i, case in enumerate(cases):
         for action in case["actions"]:
             act(page, root, action)
+        settle(page)
+        heights.append(root.evaluate("e => e.getBoundingClientRect().height"))
         error, found = compare(result_of(root), case["result"])
         worst = max(worst, error)
         problems += [f"case {i + 1}: {p}" for p in found]
@@ -180,4 +216,122 @@ def check_explorable(page, root, cases):
         problems.append("operating the controls never changed the figure")
     if not changed_words:
         problems.append("operating the controls never changed the result in words")
+    problems += height_problems(page, max(heights))
     return worst, problems
+
+
+def room_on_screen(page):
+    """The height a reader sees under the site's header: the viewport less the header."""
+    header = page.evaluate("""() => { const h = document.querySelector(".bd-header");
+                                      return h ? h.getBoundingClientRect().height : null; }""")
+    size = page.viewport_size
+    if header is None:
+        header = HEADER_PX["phone" if size["width"] < 960 else "laptop"]
+    return size["height"] - header
+
+
+def height_problems(page, tallest):
+    """A step-through explorable must show its buttons, figure and words on one screen:
+    the explorable, in every state the cases put it in, fits the room under the header."""
+    room = room_on_screen(page)
+    print(f"      height {tallest:.0f} px of {room:.0f} px under the header "
+          f"({page.viewport_size['width']}x{page.viewport_size['height']})", flush=True)
+    if tallest > room + 0.5:
+        return [f"the explorable is {tallest:.0f} px tall, more than the {room:.0f} px a "
+                f"{page.viewport_size['width']}x{page.viewport_size['height']} screen shows under the header"]
+    return []
+
+
+# In the page: time every key press on the explorable from its input event (the event's
+# own time stamp: when the key came in, so time spent waiting for a busy page counts) to
+# the frame that shows its effect. The control's own listeners run first (they sit on the
+# control; these on the root, in the bubbling phase); a requestAnimationFrame callback
+# registered after theirs runs in the same frame as their drawing, and a message posted
+# from it arrives once that frame is painted.
+LATENCY_PROBE = """(root) => {
+  if (root.bpLatency) { root.bpLatency.samples = []; return; }
+  const probe = root.bpLatency = {start: null, samples: []};
+  root.addEventListener("keydown", (event) => { probe.start = event.timeStamp; }, true);
+  const answered = () => {
+    const start = probe.start;
+    if (start === null) return;          // one sample per key press (a slider fires input and change)
+    probe.start = null;
+    requestAnimationFrame(() => {
+      const channel = new MessageChannel();
+      channel.port1.onmessage = () => probe.samples.push(performance.now() - start);
+      channel.port2.postMessage(null);
+    });
+  };
+  for (const type of ["input", "change", "click"]) root.addEventListener(type, answered);
+}"""
+
+
+def key_sequence(low, high, value, step, presses):
+    """The arrow keys of a held key from `value`: right to the end, then back (a held key
+    at the end of a slider does nothing, which would time nothing)."""
+    keys, direction = [], (1 if high - value >= step / 2 else -1)
+    for _ in range(presses):
+        if not low - step / 2 <= value + direction * step <= high + step / 2:
+            direction = -direction
+        value += direction * step
+        keys.append("ArrowRight" if direction > 0 else "ArrowLeft")
+    return keys
+
+
+def hold(page, target, keys):
+    """Press the keys PRESS_GAP_MS apart (a press that waits for a busy page delays the next)."""
+    target.focus()
+    start = time.perf_counter()
+    for i, key in enumerate(keys):
+        wait = start + i * PRESS_GAP_MS / 1000 - time.perf_counter()
+        if wait > 0:
+            time.sleep(wait)
+        page.keyboard.press(key)
+
+
+def measure_latency(page, root):
+    """Hold a key on every slider and step button of the explorable (the page should be a
+    phone with a slowed CPU, see PHONE and throttle_cpu). Returns {control: [ms, ...]}."""
+    root.evaluate(LATENCY_PROBE)
+    measured = {}
+    targets = [(s, s.get_attribute("data-control")) for s in root.locator("input[type=range]").all()]
+    targets += [(b, b.get_attribute("data-control")) for b in root.locator("button[data-control]").all()
+                if b.get_attribute("data-control") in STEP_BUTTONS]
+    for target, name in targets:
+        target.scroll_into_view_if_needed()
+        if target.evaluate("e => e.tagName") == "INPUT":
+            low, high, value, step = (float(target.evaluate(f"e => e.{k}")) for k in ("min", "max", "value", "step"))
+            keys = key_sequence(low, high, value, step, PRESSES)
+        else:
+            keys = ["Enter"] * PRESSES
+        root.evaluate("r => { r.bpLatency.samples = []; r.bpLatency.start = null; }")
+        hold(page, target, keys)
+        page.wait_for_timeout(200)
+        settle(page)
+        settle(page)
+        measured[name] = root.evaluate("r => r.bpLatency.samples")
+    return measured
+
+
+def throttle_cpu(page, rate=CPU_SLOWDOWN):
+    """Slow the page's CPU `rate` times (DevTools' CPU throttling). Returns the session."""
+    session = page.context.new_cdp_session(page)
+    session.send("Emulation.setCPUThrottlingRate", {"rate": rate})
+    return session
+
+
+def latency_report(name, measured):
+    """One line per explorable: the median and the largest latency over all its presses,
+    per control the median; and the problems (the median above LATENCY_LIMIT_MS)."""
+    everything = [v for samples in measured.values() for v in samples]
+    if not everything:
+        return f"{name}: nothing to time", []
+    median, worst = statistics.median(everything), max(everything)
+    per_control = ", ".join(f"{c} {statistics.median(v):.0f}" for c, v in measured.items() if v)
+    line = (f"{name}: input to painted frame, median {median:.0f} ms, max {worst:.0f} ms over "
+            f"{len(everything)} key presses (medians: {per_control})")
+    problems = []
+    if median > LATENCY_LIMIT_MS:
+        problems.append(f"{name}: median latency {median:.0f} ms from a key press to the painted frame, "
+                        f"more than {LATENCY_LIMIT_MS} ms (phone, CPU {CPU_SLOWDOWN}x slower)")
+    return line, problems
