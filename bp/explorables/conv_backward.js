@@ -84,10 +84,10 @@ function explore(live, data, root) {
     let text = x.toFixed(1);
     if (text === "0.0" || text === "-0.0") return "0";
     if (Math.abs(x) >= 10) text = text.replace(/\.0$/, "");
-    return text.replace("-", "−");
+    return text.replace(/-/g, "−");
   }
 
-  const integer = (x) => String(x).replace("-", "−");
+  const integer = (x) => String(x).replace(/-/g, "−");
   const compact = (x) => (Math.abs(x) >= 9.95 ? integer(Math.round(x)) : oneDecimal(x));
 
   function limitOf(grid) {
@@ -128,27 +128,32 @@ function explore(live, data, root) {
   }
 
   // A panel: a caption (HTML text) over a canvas whose height follows the grid it shows.
-  // `shape()` gives [rows, columns] in cells and `extra` the px above the grid.
+  // `shape()` gives [rows, columns] in cells and `extra` the px above the grid. The layout
+  // is computed from the width the canvas measured for this frame (no second read of the
+  // page's layout while drawing).
   function panel(parent, o) {
     const box = bpUI.el("div", {}, parent);
     Object.assign(box.style, {flex: o.flex, minWidth: "200px", maxWidth: `${o.maxWidth()}px`});
     const caption = bpUI.el("div", {}, box);
     Object.assign(caption.style, {fontSize: "0.9rem", margin: "0 0 0.2rem"});
-    const width = () => Math.max(200, Math.round(box.clientWidth || 320));   // as bpUI.canvas
-    const layout = () => {
-      const [rows, cols] = o.shape(), w = width();
+    const layout = (w = view.width) => {
+      const [rows, cols] = o.shape();
       const cell = Math.min((w - (o.gapX || 0)) / cols, MAX_CELL);
       return {cell, w, h: rows * cell + (o.extra || 0)};
     };
     const view = bpUI.canvas(box, {
-      get aspect() { const l = layout(); return l.h / l.w; },
-      draw(ctx, w, h) { o.draw(ctx, layout()); },
+      height: (w) => layout(w).h,
+      draw(ctx, w) { o.draw(ctx, layout(w)); },
       label: o.label,
     });
+    let shown = {};
     return {box, caption, view, layout,
             refresh() {
-              box.style.maxWidth = `${o.maxWidth()}px`;
-              caption.textContent = o.caption();
+              // only what changed: a held key on the row slider changes neither
+              const maxWidth = `${o.maxWidth()}px`, text = o.caption();
+              if (shown.maxWidth !== maxWidth) box.style.maxWidth = maxWidth;
+              if (shown.text !== text) caption.textContent = text;
+              shown = {maxWidth, text};
               view.redraw();
             }};
   }
