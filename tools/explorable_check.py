@@ -6,13 +6,16 @@ screenshots to _build/preview/<name>-<size>.png, and time a held key on a phone 
 
     .venv/bin/python tools/explorable_check.py gradient_descent_1d
 """
+import functools
+import http.server
 import sys
+import threading
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 import explorable_preview  # noqa: E402
-from browser_test import CHROMIUM_ARGS, find_or_install_chromium  # noqa: E402
+from browser_test import CHROMIUM_ARGS, QuietHandler, find_or_install_chromium  # noqa: E402
 from explorable_driver import PHONE, check_explorable, latency_report, measure_latency, throttle_cpu  # noqa: E402
 
 from bp.explorables import NAMES, reference_cases  # noqa: E402
@@ -26,11 +29,18 @@ def main(names):
     names = names or list(NAMES)
     explorable_preview.main(names)
     failed = False
+    handler = functools.partial(QuietHandler, directory="_build")
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    base = f"http://127.0.0.1:{server.server_address[1]}/preview/"
     with sync_playwright() as p:
         browser = p.chromium.launch(executable_path=find_or_install_chromium(), args=CHROMIUM_ARGS)
         for name in names:
             cases = reference_cases(name)
-            url = (Path("_build") / "preview" / f"{name}.html").resolve().as_uri()
+            # in its chapter's page if the site is built (the site's fonts and header), else alone
+            site = (Path("_build") / "preview" / f"{name}-site.html").is_file()
+            url = base + (f"{name}-site.html" if site else f"{name}.html")
+            print(f"{name}: {url}")
             for size, options in SIZES.items():
                 context = browser.new_context(**options)
                 page = context.new_page()
@@ -72,6 +82,7 @@ def main(names):
             failed |= not ok
             context.close()
         browser.close()
+    server.shutdown()
     sys.exit(1 if failed else 0)
 
 

@@ -295,8 +295,9 @@ def measure_latency(page, root):
     root.evaluate(LATENCY_PROBE)
     measured = {}
     targets = [(s, s.get_attribute("data-control")) for s in root.locator("input[type=range]").all()]
-    targets += [(b, b.get_attribute("data-control")) for b in root.locator("button[data-control]").all()
-                if b.get_attribute("data-control") in STEP_BUTTONS]
+    # Next before Back: held from the start, Back would have nothing to go back to
+    buttons = {b.get_attribute("data-control"): b for b in root.locator("button[data-control]").all()}
+    targets += [(buttons[name], name) for name in STEP_BUTTONS if name in buttons]
     for target, name in targets:
         target.scroll_into_view_if_needed()
         if target.evaluate("e => e.tagName") == "INPUT":

@@ -218,7 +218,7 @@ function explore(live, data, root) {
     for (let t = Math.ceil(lo / unit) * unit; t <= hi + 1e-9 * unit; t += unit) out.push(Math.round(t / unit) * unit);
     return out;
   }
-  const tickText = (t) => String(Number(t.toPrecision(6))).replace("-", "−");
+  const tickText = (t) => String(Number(t.toPrecision(6))).replace(/-/g, "−");
 
   // P(class 1) on a GRID x GRID lattice over the plotted region, as an image: the colour of
   // the predicted class, stronger the surer the network is.
