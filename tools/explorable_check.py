@@ -4,7 +4,7 @@ numbers with bp's, check that it fits the screen under the site's header, save
 screenshots to _build/preview/<name>-<size>.png, and time a held key on a phone with a
 4x slower CPU.
 
-    .venv/bin/python tools/explorable_check.py gradient_descent_1d
+    .venv/bin/python tools/explorable_check.py gradient_descent_1d [--no-latency]
 """
 import functools
 import http.server
@@ -24,7 +24,7 @@ SIZES = {"phone": dict(viewport={"width": 390, "height": 844}, device_scale_fact
          "laptop": dict(viewport={"width": 1280, "height": 800})}
 
 
-def main(names):
+def main(names, latency=True):
     from playwright.sync_api import sync_playwright
     names = names or list(NAMES)
     explorable_preview.main(names)
@@ -60,18 +60,19 @@ def main(names):
                 failed |= bool(problems)
                 context.close()
             # a held key on a phone with a slow CPU (tools/explorable_driver.py, measure_latency)
-            context = browser.new_context(**PHONE)
-            page = context.new_page()
-            page.goto(url)
-            root = page.locator(".bp-explorable").first
-            page.wait_for_function("e => e.dataset.ready === '1'", arg=root.element_handle())
-            throttle_cpu(page)
-            line, problems = latency_report(name, measure_latency(page, root))
-            print(line)
-            for problem in problems:
-                print(f"  PROBLEM: {problem}")
-            failed |= bool(problems)
-            context.close()
+            if latency:
+                context = browser.new_context(**PHONE)
+                page = context.new_page()
+                page.goto(url)
+                root = page.locator(".bp-explorable").first
+                page.wait_for_function("e => e.dataset.ready === '1'", arg=root.element_handle())
+                throttle_cpu(page)
+                line, problems = latency_report(name, measure_latency(page, root))
+                print(line)
+                for problem in problems:
+                    print(f"  PROBLEM: {problem}")
+                failed |= bool(problems)
+                context.close()
             # JavaScript off: the static figure and its text
             context = browser.new_context(java_script_enabled=False, viewport={"width": 390, "height": 844})
             page = context.new_page()
@@ -87,4 +88,5 @@ def main(names):
 
 
 if __name__ == "__main__":
-    main(sys.argv[1:])
+    # --no-latency: skip the timing of held keys (quicker, while working on the looks)
+    main([a for a in sys.argv[1:] if a != "--no-latency"], latency="--no-latency" not in sys.argv)

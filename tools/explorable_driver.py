@@ -135,7 +135,9 @@ def act(page, root, action):
         page.keyboard.press(value)
     elif kind == "click":
         for _ in range(int(value)):
-            target.click()
+            # a button that says it is unavailable (aria-disabled, e.g. Next at the last step)
+            # is still clicked, as a reader may: it must do nothing (Playwright would wait)
+            target.click(force=target.get_attribute("aria-disabled") == "true")
     elif kind == "select":
         target.select_option(str(value))
     elif kind == "tap":
@@ -217,7 +219,47 @@ def check_explorable(page, root, cases):
     if not changed_words:
         problems.append("operating the controls never changed the result in words")
     problems += height_problems(page, max(heights))
+    problems += focus_problems(page, root)
+    problems += target_problems(root)
     return worst, problems
+
+
+def target_problems(root):
+    """Every control is a touch target of at least 24x24 CSS px (WCAG 2.5.8)."""
+    small = root.evaluate("""(root) => [...root.querySelectorAll("input, select, button")]
+      .map((e) => [e.dataset.control || e.tagName.toLowerCase(), e.getBoundingClientRect()])
+      .filter(([, r]) => r.width < 24 || r.height < 24)
+      .map(([name, r]) => `${name} ${r.width.toFixed(0)}x${r.height.toFixed(0)}`)""")
+    return [f"controls smaller than 24x24 CSS px: {', '.join(small)}"] if small else []
+
+
+FOCUSED = """(root) => {
+  const e = document.activeElement;
+  if (!root.contains(e)) return null;
+  const style = getComputedStyle(e);
+  return {name: e.dataset.control || e.tagName.toLowerCase(),
+          ring: style.outlineStyle !== "none" && parseFloat(style.outlineWidth) >= 2};
+}"""
+
+
+def focus_problems(page, root):
+    """Tab through the explorable's controls: each must show where the keyboard is (an
+    outline of 2 px or more while it has the keyboard focus)."""
+    controls = root.locator("input, select, button, canvas[tabindex]")
+    if not controls.count():
+        return []
+    controls.first.focus()
+    page.keyboard.press("Shift+Tab")              # out, and back in by the keyboard: focus-visible
+    page.keyboard.press("Tab")
+    problems, handle = [], root.element_handle()
+    for _ in range(controls.count()):
+        focused = page.evaluate(FOCUSED, handle)
+        if focused is None:
+            break
+        if not focused["ring"]:
+            problems.append(f"control {focused['name']} shows no focus ring when it has the keyboard focus")
+        page.keyboard.press("Tab")
+    return problems
 
 
 def room_on_screen(page):
@@ -249,8 +291,8 @@ def height_problems(page, tallest):
 # registered after theirs runs in the same frame as their drawing, and a message posted
 # from it arrives once that frame is painted.
 LATENCY_PROBE = """(root) => {
-  if (root.bpLatency) { root.bpLatency.samples = []; return; }
-  const probe = root.bpLatency = {start: null, samples: []};
+  if (root.bpLatency) { root.bpLatency.samples = []; root.bpLatency.drawing = []; return; }
+  const probe = root.bpLatency = {start: null, samples: [], drawing: []};
   root.addEventListener("keydown", (event) => { probe.start = event.timeStamp; }, true);
   const answered = () => {
     const start = probe.start;
@@ -258,7 +300,10 @@ LATENCY_PROBE = """(root) => {
     probe.start = null;
     requestAnimationFrame(() => {
       const channel = new MessageChannel();
-      channel.port1.onmessage = () => probe.samples.push(performance.now() - start);
+      channel.port1.onmessage = () => {
+        probe.samples.push(performance.now() - start);
+        probe.drawing.push(bpUI.drawMs);   // of which the explorable's drawing (common.js)
+      };
       channel.port2.postMessage(null);
     });
   };
@@ -293,7 +338,7 @@ def measure_latency(page, root):
     """Hold a key on every slider and step button of the explorable (the page should be a
     phone with a slowed CPU, see PHONE and throttle_cpu). Returns {control: [ms, ...]}."""
     root.evaluate(LATENCY_PROBE)
-    measured = {}
+    measured, drawing = {}, []
     targets = [(s, s.get_attribute("data-control")) for s in root.locator("input[type=range]").all()]
     # Next before Back: held from the start, Back would have nothing to go back to
     buttons = {b.get_attribute("data-control"): b for b in root.locator("button[data-control]").all()}
@@ -305,12 +350,16 @@ def measure_latency(page, root):
             keys = key_sequence(low, high, value, step, PRESSES)
         else:
             keys = ["Enter"] * PRESSES
-        root.evaluate("r => { r.bpLatency.samples = []; r.bpLatency.start = null; }")
+        root.evaluate("r => { r.bpLatency.samples = []; r.bpLatency.drawing = []; r.bpLatency.start = null; }")
         hold(page, target, keys)
         page.wait_for_timeout(200)
         settle(page)
         settle(page)
         measured[name] = root.evaluate("r => r.bpLatency.samples")
+        drawing.extend(root.evaluate("r => r.bpLatency.drawing"))
+    if drawing:
+        print(f"      drawing one frame took {statistics.median(drawing):.0f} ms (median), "
+              f"{max(drawing):.0f} ms at most", flush=True)
     return measured
 
 

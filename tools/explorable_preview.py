@@ -27,7 +27,7 @@ def main(names):
         fragment = page_html(name, alt=f"the static figure of {name}")
         page = folder / f"{name}.html"
         page.write_text(f"""<!doctype html><html lang="en"><head><meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
+<meta name="viewport" content="width=device-width, initial-scale=1"><link rel="icon" href="data:,">
 <style>{CSS.read_text(encoding="utf-8") if CSS.exists() else ""}
 body {{ font-family: system-ui, sans-serif; max-width: 760px; margin: 1rem auto; padding: 0 0.8rem; }}</style>
 </head><body><h1>{name}</h1>{fragment}</body></html>""", encoding="utf-8")

@@ -146,11 +146,13 @@ window.bpUI = window.bpUI || (function () {
     const views = [...due];
     due.clear();
     inkOfFrame = new Map();
+    const start = performance.now();
     // every width first, then every drawing: a width read after a canvas has been resized
     // makes the browser lay the page out again, once per canvas
     const widths = views.map((view) => view.measure());
     views.forEach((view, i) => view.paint(widths[i]));
     inkOfFrame = null;
+    api.drawMs = performance.now() - start;   // the time the last frame's drawing took (the browser test prints it)
   }
 
   // A canvas as wide as its container, sharp on HiDPI screens. Its height is
@@ -161,10 +163,12 @@ window.bpUI = window.bpUI || (function () {
   function canvas(parent, o) {
     const c = el("canvas", {class: "bp-x-canvas", role: "img"}, parent);
     const api = {canvas: c, width: 0, height: 0, draw: o.draw, label: o.label};
-    api.measure = () => Math.max(200, Math.round(c.parentElement.clientWidth || 320));
+    api.measure = () => Math.max(o.minWidth || 200, Math.round(c.parentElement.clientWidth || 320));
     api.paint = function (w) {
       const h = Math.round(o.height ? o.height(w) : Math.min(w * o.aspect, o.maxHeight || 1e9));
-      const ratio = window.devicePixelRatio || 1;
+      // At most 2 canvas pixels per CSS pixel: a phone's 3 would paint 2.25 times as many
+      // pixels every frame for text that is already sharp at 2.
+      const ratio = Math.min(window.devicePixelRatio || 1, 2);
       if (c.width !== Math.round(w * ratio) || c.height !== Math.round(h * ratio)) {
         c.width = Math.round(w * ratio);
         c.height = Math.round(h * ratio);
@@ -312,8 +316,9 @@ window.bpUI = window.bpUI || (function () {
     root.dataset.ready = "1";
   }
 
-  return {el, fmt, minus, slider, select, button, enable, status, canvas, frame, axes, polyline, dot,
-          wrap, clearedText, TAB10, TEXT, ink, setResult, start};
+  const api = {el, fmt, minus, slider, select, button, enable, status, canvas, frame, axes, polyline, dot,
+          wrap, clearedText, TAB10, TEXT, ink, setResult, start, drawMs: 0};
+  return api;
 })();
 
 // bp's maths, as the book derives it, for the explorables that train or differentiate a

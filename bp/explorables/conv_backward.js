@@ -72,7 +72,7 @@ function explore(live, data, root) {
   let s = 0, pad = 0, dY = null, dX = null, terms = [], value = 0;
 
   // ---- drawing ----
-  const MAX_CELL = 44, GAP = 12;
+  const MAX_CELL = 44, DX_CELL = 34, GAP = 12;
   // colours pairing each product's dY entry with its kernel tap: tab10 without the blue and
   // red of the signs, then the text colour
   const PAIR = [1, 2, 4, 5, 6, 8, 9, 7].map((k) => bpUI.TAB10[k]);
@@ -133,16 +133,16 @@ function explore(live, data, root) {
   // page's layout while drawing).
   function panel(parent, o) {
     const box = bpUI.el("div", {}, parent);
-    Object.assign(box.style, {flex: o.flex, minWidth: "200px", maxWidth: `${o.maxWidth()}px`});
+    Object.assign(box.style, {flex: o.flex, minWidth: `${o.minWidth}px`, maxWidth: `${o.maxWidth()}px`});
     const caption = bpUI.el("div", {}, box);
     Object.assign(caption.style, {fontSize: "0.9rem", margin: "0 0 0.2rem"});
     const layout = (w = view.width) => {
       const [rows, cols] = o.shape();
-      const cell = Math.min((w - (o.gapX || 0)) / cols, MAX_CELL);
+      const cell = Math.min((w - (o.gapX || 0)) / cols, o.maxCell || MAX_CELL);
       return {cell, w, h: rows * cell + (o.extra || 0)};
     };
     const view = bpUI.canvas(box, {
-      height: (w) => layout(w).h,
+      minWidth: o.minWidth, height: (w) => layout(w).h,
       draw(ctx, w) { o.draw(ctx, layout(w)); },
       label: o.label,
     });
@@ -164,7 +164,8 @@ function explore(live, data, root) {
   const shapeOf = (g) => [g.length, g[0].length];
 
   const dYPanel = panel(figure, {
-    flex: "1 1 220px", maxWidth: () => Math.max(200, nW * MAX_CELL),
+    // dY and the kernel share a row even on a phone; dX, with smaller cells, takes the next
+    flex: "2 1 130px", minWidth: 120, maxWidth: () => Math.max(200, nW * MAX_CELL),
     shape: () => shapeOf(dY),
     caption: () => `dY = ∂C/∂Y, ${dY.length} × ${dY[0].length}`,
     draw(ctx, l) {
@@ -178,7 +179,7 @@ function explore(live, data, root) {
 
   const LABEL = 18;                                      // px for "W" and "W rotated" above the grids
   const kernelPanel = panel(figure, {
-    flex: "0 1 200px", maxWidth: () => 2 * kw * MAX_CELL + GAP,
+    flex: "1 1 170px", minWidth: 160, maxWidth: () => 2 * kw * MAX_CELL + GAP,
     shape: () => [kh, 2 * kw], gapX: GAP, extra: LABEL,
     caption: () => `kernel, ${kh} × ${kw}`,
     draw(ctx, l) {
@@ -207,7 +208,8 @@ function explore(live, data, root) {
   const dXOrigin = (l) => [(l.w - (nW + 2 * pad * RING) * l.cell) / 2 + pad * RING * l.cell,
                            pad * RING * l.cell];
   const dXPanel = panel(figure, {
-    flex: "1 1 270px", maxWidth: () => Math.max(200, (nW + 2 * pad * RING) * MAX_CELL),
+    flex: "1 1 270px", minWidth: 200, maxCell: DX_CELL,
+    maxWidth: () => Math.max(200, (nW + 2 * pad * RING) * DX_CELL),
     shape: () => [nH + 2 * pad * RING, nW + 2 * pad * RING],
     caption: () => `dX = ∂C/∂X, ${nH} × ${nW}: tap a pixel`,
     draw(ctx, l) {

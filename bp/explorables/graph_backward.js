@@ -67,11 +67,11 @@ function explore(live, data, root) {
   const buttons = bpUI.el("div", {class: "bp-x-controls"}, live);
   let step = 0;
   const go = (s) => { step = Math.max(0, Math.min(LAST, s)); update(); };
-  const back = bpUI.button(buttons, {name: "back", label: "◀ Back", title: "Back one step",
+  const backButton = bpUI.button(buttons, {name: "back", label: "◀ Back", title: "Back one step",
                                      onclick: () => go(step - 1)});
-  const next = bpUI.button(buttons, {name: "next", label: "Next ▶", title: "Next node of the backward pass",
+  const nextButton = bpUI.button(buttons, {name: "next", label: "Next ▶", title: "Next node of the backward pass",
                                      onclick: () => go(step + 1)});
-  const reset = bpUI.button(buttons, {name: "reset", label: "Reset", title: "Back to the forward pass only",
+  const resetButton = bpUI.button(buttons, {name: "reset", label: "Reset", title: "Back to the forward pass only",
                                       onclick: () => go(0)});
   // The words of the step right under the buttons that take it, so that both are in view
   const said = bpUI.status(live);
@@ -251,7 +251,8 @@ function explore(live, data, root) {
     v = forward(sliders[0].value, sliders[1].value, sliders[2].value);
     back = backward(v, step);
     said.textContent = sentence();
-    bpUI.enable(back, step > 0); bpUI.enable(reset, step > 0); bpUI.enable(next, step < LAST);
+    bpUI.enable(backButton, step > 0); bpUI.enable(resetButton, step > 0);
+    bpUI.enable(nextButton, step < LAST);
     fillTable();
     figure.redraw();
     bpUI.setResult(root, {step, nodes: ORDER, value: ORDER.map((n) => v[n]),
