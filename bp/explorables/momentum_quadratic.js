@@ -147,7 +147,7 @@ function explore(live, data, root) {
   const powerText = (t) => `10${[...String(Math.round(Math.log10(t)))].map((c) => SUPERSCRIPT[c]).join("")}`;
 
   const pathFigure = bpUI.canvas(cell(), {
-    aspect: 0.8, maxHeight: 420,
+    aspect: 0.66, maxHeight: 420,
     draw(ctx, w, h) {
       const color = bpUI.ink(root);
       const f = equalFrame(ctx, w, h, p.view);
@@ -211,7 +211,7 @@ function explore(live, data, root) {
   });
 
   const eigenFigure = bpUI.canvas(cell(), {
-    aspect: 0.8, maxHeight: 420,
+    aspect: 0.66, maxHeight: 420,
     draw(ctx, w, h) {
       const color = bpUI.ink(root);
       const values = coords.flat().filter((v) => v > 0 && Number.isFinite(v));
