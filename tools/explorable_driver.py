@@ -45,7 +45,7 @@ STEP_BUTTONS = ("next", "back", "train10")
 
 # The site's header (sticky, over the top of the page) at the test's two sizes, for a page
 # that has none (the preview page of tools/explorable_check.py); on the site it is measured.
-HEADER_PX = {"phone": 54, "laptop": 64}
+HEADER_PX = {"phone": 56, "laptop": 64}
 
 
 def leaves(value, path=""):
@@ -264,8 +264,12 @@ def focus_problems(page, root):
 
 def room_on_screen(page):
     """The height a reader sees under the site's header: the viewport less the header."""
-    header = page.evaluate("""() => { const h = document.querySelector(".bd-header");
-                                      return h ? h.getBoundingClientRect().height : null; }""")
+    # the theme's header (64 px on a laptop, none on a phone) or the sticky bar over the
+    # article (56 px on a phone), whichever is taller
+    header = page.evaluate("""() => {
+      const bars = [...document.querySelectorAll(".bd-header, .bd-header-article")];
+      return bars.length ? Math.max(...bars.map((e) => e.getBoundingClientRect().height)) : null;
+    }""")
     size = page.viewport_size
     if header is None:
         header = HEADER_PX["phone" if size["width"] < 960 else "laptop"]

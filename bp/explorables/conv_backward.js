@@ -72,7 +72,7 @@ function explore(live, data, root) {
   let s = 0, pad = 0, dY = null, dX = null, terms = [], value = 0;
 
   // ---- drawing ----
-  const MAX_CELL = 44, DX_CELL = 34, GAP = 12;
+  const MAX_CELL = 44, DX_CELL = 27, GAP = 12;
   // colours pairing each product's dY entry with its kernel tap: tab10 without the blue and
   // red of the signs, then the text colour
   const PAIR = [1, 2, 4, 5, 6, 8, 9, 7].map((k) => bpUI.TAB10[k]);
@@ -189,7 +189,7 @@ function explore(live, data, root) {
       ctx.fillStyle = ink; ctx.font = "12px system-ui, sans-serif";
       ctx.textAlign = "center"; ctx.textBaseline = "top";
       ctx.fillText("W", left + kw * l.cell / 2, 2);
-      ctx.fillText("W rotated 180°", right + kw * l.cell / 2, 2);
+      ctx.fillText("rotated 180°", right + kw * l.cell / 2, 2);
       ctx.restore();
       const rotated = W.map((r, p) => r.map((x, q) => W[kh - 1 - p][kw - 1 - q]));
       drawGrid(ctx, W, left, LABEL, l.cell, {format: integer,
@@ -247,15 +247,14 @@ function explore(live, data, root) {
   });
 
   // What the colours mean, under the pictures
-  const key = bpUI.el("p", {text: "Red: positive, blue: negative, stronger the larger. Outlines of " +
-    "one colour pair an entry of dY with the tap of W it multiplies; the thick square in dX is " +
-    "the chosen pixel."}, live);
+  const key = bpUI.el("p", {text: "Red positive, blue negative, stronger the larger. Outlines of one " +
+    "colour pair a dY entry with the tap of W it multiplies; thick square: the chosen pixel."}, live);
   Object.assign(key.style, {fontSize: "0.85em", margin: "0.2em 0"});
   // The result in a few words for the live region; the whole sum, term by term, after it
   // (read when the reader goes there, not announced on every change).
   const said = bpUI.status(live);
   const sum = bpUI.el("p", {}, live);
-  sum.style.margin = "0.3em 0 0";
+  Object.assign(sum.style, {margin: "0.3em 0 0", fontSize: "0.9rem"});
 
   // The short result: how many windows read pixel (u, v), and its value (a no-break space
   // inside every index pair, so that no pair is split over two lines)

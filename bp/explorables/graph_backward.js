@@ -186,15 +186,15 @@ function explore(live, data, root) {
     }
   }
   const figure = bpUI.canvas(graphBox, {
-    aspect: 0.72, maxHeight: 340, draw,
+    aspect: 0.62, maxHeight: 340, draw,
     label: () => `The graph of f = max(x y + z, 0) y with x = ${f3(v.x)}, y = ${f3(v.y)}, z = ${f3(v.z)}. ` +
       `Values: ${ORDER.map((n) => `${n} = ${f3(v[n])}`).join(", ")}. Gradients so far: ` +
       `${ORDER.filter((n) => back.grad[n] !== undefined).map((n) => `df/d${n} = ${f3(back.grad[n])}`).join(", ") || "none"}.`,
   });
   bpUI.el("p", {style: "margin:0.2rem 0 0;font-size:0.85rem",
-                text: "Green: each node's value from the forward pass. Red g: its gradient df/d(node) " +
-                      "so far (? = not reached yet). Orange: the gate being visited and the edges it " +
-                      "sends gradients back along."}, graphBox);
+                text: "Green: each node's value (forward pass). Red g: its gradient df/d(node) so far " +
+                      "(?: not reached yet). Orange: the gate visited and the edges it sends gradients " +
+                      "back along."}, graphBox);
 
   // ---- the words ----------------------------------------------------------------------
   function sentence() {
