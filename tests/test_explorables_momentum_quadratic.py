@@ -15,8 +15,11 @@ CASES = mq.reference()
 def setting(case):
     """(problem, lr, momentum, steps) that a case's actions choose."""
     values = {name: value for _, name, value in case["actions"]}
-    return (values["problem"], mq.learning_rates()[int(values["lr"])], float(values["momentum"]),
-            int(values["steps"]))
+    if "optimum" in values:                       # the button: momentum's optimum
+        best = mq.optimum(mq.problems()[values["problem"]])
+        return values["problem"], best["lr"], best["momentum"], int(values["steps"])
+    return (values["problem"], mq.learning_rates()[int(values["lr"])],
+            mq.momenta()[int(values["momentum"])], int(values["steps"]))
 
 
 def test_page_data_is_json_and_describe_runs():
@@ -26,6 +29,23 @@ def test_page_data_is_json_and_describe_runs():
     assert "0.909" in words and words.startswith("On the valley")
     assert mq.START["lr"] in mq.learning_rates()
     assert all(rate in mq.learning_rates() for rate in mq.CHAPTER_RATES)
+
+
+def test_the_sliders_reach_momentums_optimum_and_the_text_gives_its_factor():
+    """The chapter's mu* = 0.412 and eta* = 0.128 (eq-momentum-optimal) are on the sliders,
+    and at them both directions of the valley shrink by sqrt(mu*) = 0.642 per step."""
+    lams = mq.quadratic(mq.problems()["valley"])["lambdas"]
+    best = mq.optimum(mq.problems()["valley"])
+    assert best["lr"] in mq.learning_rates() and best["momentum"] in mq.momenta()
+    assert f"{best['momentum']:.3f}" == "0.412" and f"{best['lr']:.3g}" == "0.128"
+    factors = [mq.rate_per_step(best["lr"], best["momentum"], lam) for lam in lams]
+    # a double root at both ends: eta* rounded to 12 decimals moves it by about 1e-6
+    assert factors == pytest.approx([np.sqrt(best["momentum"])] * 2, rel=1e-5)
+    words = mq.describe()
+    assert f"{factors[0]:.3f}" == f"{factors[1]:.3f}" and f"both shrink by {factors[0]:.3f} per step" in words
+    assert "(eq-" not in words                    # no raw equation label in the caption
+    # the rounded 0.41 and 0.128 are not the optimum: the flat direction is slower there
+    assert mq.rate_per_step(0.128, 0.41, lams[0]) > factors[0] + 0.005
 
 
 def test_the_valley_is_the_chapters_quadratic():

@@ -31,8 +31,11 @@ Every explorable (bp/explorables/) is operated at both sizes as its reference ca
 say (tools/explorable_driver.py): its numbers must equal the ones bp computed at build
 time (_build/explorables-reference.json, written by `make book`) to 1e-9 relative, its
 figure and its result in words must change, its sliders move by keyboard and speak
-(aria-valuetext), it fits the screen, and with JavaScript off its static figure and
-text are shown. The explorables' own bytes are at most 300 kB per page.
+(aria-valuetext), it fits the screen (its width, and its height under the header in
+every state its cases leave it in), and with JavaScript off its static figure and
+text are shown. Then, on a phone with its CPU slowed 4x, a key is held on every slider
+and step button of every explorable: the median time from a key press to the painted
+frame must be at most 50 ms. The explorables' own bytes are at most 300 kB per page.
 
 On the pages that hold the precomputed learning-rate slider, the slider is moved
 and the picture, the printed result and the screen-reader text must change. The
@@ -486,6 +489,32 @@ def first_paint_on_slow_phone(browser, base):
     return times
 
 
+def check_latency(browser, base):
+    """Every explorable on a phone whose CPU is 4x slower, a key held on each slider and step
+    button (tools/explorable_driver.py, measure_latency): the median time from a key press to
+    the painted frame that shows it must be at most LATENCY_LIMIT_MS."""
+    from explorable_driver import PHONE, latency_report, measure_latency, throttle_cpu
+    failures = []
+    for page_path in site_pages():
+        if not explorable_bytes(page_path):
+            continue
+        context = browser.new_context(**PHONE)
+        page = context.new_page()
+        page.route("**/*", lambda route: route.continue_() if route.request.url.startswith((base, "data:"))
+                   else route.abort())
+        page.goto(url_of(base, page_path), wait_until="load")
+        page.evaluate("() => window.MathJax && MathJax.startup && MathJax.startup.promise ? "
+                      "MathJax.startup.promise.then(() => true) : true")
+        throttle_cpu(page)                           # after loading: the page is read, then operated
+        for root in page.locator(".bp-explorable").all():
+            page.wait_for_function("e => e.dataset.ready === '1'", arg=root.element_handle())
+            line, problems = latency_report(root.get_attribute("data-name"), measure_latency(page, root))
+            print(f"    {line}", flush=True)
+            failures += problems
+        context.close()
+    return failures
+
+
 def check_page(browser, base, page_path):
     page = browser.new_page(viewport={"width": 1280, "height": 1800})
     blocked = []
@@ -687,6 +716,9 @@ def main():
         print(f"browser test: every page at {' and '.join(f'{w}x{h}' for w, h in SIZES.values())}, "
               f"served from {base}:")
         failures = check_site(browser, base, axe)
+        print("browser test: a held key on every explorable, phone (390x844, 3 device pixels per px), "
+              "CPU 4x slower:")
+        failures += check_latency(browser, base)
         browser.close()
     if failures:
         print(f"browser-test: {len(failures)} failed:", *failures, sep="\n  ")

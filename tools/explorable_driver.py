@@ -14,6 +14,10 @@ the numbers bp computes for the setting they make:
     ["select", control, value]   choose an option of a drop-down list
     ["tap", control, [fx, fy]]   tap a canvas at a fraction (fx, fy) of its width and height
 
+An explorable computes its numbers (and its ``data-result``) at once when a control
+changes, and draws its canvases at the next animation frame (common.js coalesces the
+requests): after an action the driver waits for that frame before it looks at a figure.
+
 The page's numbers are its root's ``data-result`` (JSON). Every number bp gives must be
 there and agree to RELATIVE_TOLERANCE, measured for each array of numbers as
 max |page - bp| / max(max |page|, max |bp|), so that one entry that is 0 in bp and
@@ -21,8 +25,27 @@ max |page - bp| / max(max |page|, max |bp|), so that one entry that is 0 in bp a
 """
 import json
 import math
+import statistics
+import time
 
 RELATIVE_TOLERANCE = 1e-9
+
+# The latency check (measure_latency): a phone as the review measured it (390x844 CSS px,
+# 3 device pixels per CSS px, touch), its CPU slowed 4x through the DevTools protocol, and
+# a key held down: PRESSES presses PRESS_GAP_MS apart, as a key repeats. Each press is
+# timed from the input event to the frame that shows it; an explorable whose median is
+# above LATENCY_LIMIT_MS falls behind a held key on a slow phone.
+PHONE = dict(viewport={"width": 390, "height": 844}, device_scale_factor=3, is_mobile=True,
+             has_touch=True)
+CPU_SLOWDOWN = 4
+PRESSES, PRESS_GAP_MS = 20, 40
+LATENCY_LIMIT_MS = 50
+# the buttons that step through an explorable, held down as a slider's arrow key is
+STEP_BUTTONS = ("next", "back", "train10")
+
+# The site's header (sticky, over the top of the page) at the test's two sizes, for a page
+# that has none (the preview page of tools/explorable_check.py); on the site it is measured.
+HEADER_PX = {"phone": 56, "laptop": 64}
 
 
 def leaves(value, path=""):
@@ -112,7 +135,9 @@ def act(page, root, action):
         page.keyboard.press(value)
     elif kind == "click":
         for _ in range(int(value)):
-            target.click()
+            # a button that says it is unavailable (aria-disabled, e.g. Next at the last step)
+            # is still clicked, as a reader may: it must do nothing (Playwright would wait)
+            target.click(force=target.get_attribute("aria-disabled") == "true")
     elif kind == "select":
         target.select_option(str(value))
     elif kind == "tap":
@@ -120,6 +145,15 @@ def act(page, root, action):
         page.mouse.click(box["x"] + value[0] * box["width"], box["y"] + value[1] * box["height"])
     else:
         raise ValueError(f"unknown action {kind!r}")
+
+
+# Resolves after the next frame has been drawn (a task queued from requestAnimationFrame
+# runs after that frame's paint): what an explorable scheduled to draw is then on screen.
+NEXT_FRAME = """() => new Promise((done) => requestAnimationFrame(() => setTimeout(done, 0)))"""
+
+
+def settle(page):
+    page.evaluate(NEXT_FRAME)
 
 
 def result_of(root):
@@ -163,6 +197,8 @@ def check_explorable(page, root, cases):
             problems.append(f"the key {key} did not move slider {first.get_attribute('data-control')} "
                             f"or change its aria-valuetext: {before} -> {after}")
     worst = 0.0
+    settle(page)
+    heights = [root.evaluate("e => e.getBoundingClientRect().height")]
     canvases = root.locator("canvas")
     pictures = [c.evaluate("c => c.toDataURL()") for c in canvases.all()]
     said = status.inner_text() if status.count() else ""
@@ -170,6 +206,8 @@ def check_explorable(page, root, cases):
     for i, case in enumerate(cases):
         for action in case["actions"]:
             act(page, root, action)
+        settle(page)
+        heights.append(root.evaluate("e => e.getBoundingClientRect().height"))
         error, found = compare(result_of(root), case["result"])
         worst = max(worst, error)
         problems += [f"case {i + 1}: {p}" for p in found]
@@ -181,4 +219,174 @@ def check_explorable(page, root, cases):
         problems.append("operating the controls never changed the figure")
     if not changed_words:
         problems.append("operating the controls never changed the result in words")
+    problems += height_problems(page, max(heights))
+    problems += focus_problems(page, root)
+    problems += target_problems(root)
     return worst, problems
+
+
+def target_problems(root):
+    """Every control is a touch target of at least 24x24 CSS px (WCAG 2.5.8)."""
+    small = root.evaluate("""(root) => [...root.querySelectorAll("input, select, button")]
+      .map((e) => [e.dataset.control || e.tagName.toLowerCase(), e.getBoundingClientRect()])
+      .filter(([, r]) => r.width < 24 || r.height < 24)
+      .map(([name, r]) => `${name} ${r.width.toFixed(0)}x${r.height.toFixed(0)}`)""")
+    return [f"controls smaller than 24x24 CSS px: {', '.join(small)}"] if small else []
+
+
+FOCUSED = """(root) => {
+  const e = document.activeElement;
+  if (!root.contains(e)) return null;
+  const style = getComputedStyle(e);
+  return {name: e.dataset.control || e.tagName.toLowerCase(),
+          ring: style.outlineStyle !== "none" && parseFloat(style.outlineWidth) >= 2};
+}"""
+
+
+def focus_problems(page, root):
+    """Tab through the explorable's controls: each must show where the keyboard is (an
+    outline of 2 px or more while it has the keyboard focus)."""
+    controls = root.locator("input, select, button, canvas[tabindex]")
+    if not controls.count():
+        return []
+    controls.first.focus()
+    page.keyboard.press("Shift+Tab")              # out, and back in by the keyboard: focus-visible
+    page.keyboard.press("Tab")
+    problems, handle = [], root.element_handle()
+    for _ in range(controls.count()):
+        focused = page.evaluate(FOCUSED, handle)
+        if focused is None:
+            break
+        if not focused["ring"]:
+            problems.append(f"control {focused['name']} shows no focus ring when it has the keyboard focus")
+        page.keyboard.press("Tab")
+    return problems
+
+
+def room_on_screen(page):
+    """The height a reader sees under the site's header: the viewport less the header."""
+    # the theme's header (64 px on a laptop, none on a phone) or the sticky bar over the
+    # article (56 px on a phone), whichever is taller
+    header = page.evaluate("""() => {
+      const bars = [...document.querySelectorAll(".bd-header, .bd-header-article")];
+      return bars.length ? Math.max(...bars.map((e) => e.getBoundingClientRect().height)) : null;
+    }""")
+    size = page.viewport_size
+    if header is None:
+        header = HEADER_PX["phone" if size["width"] < 960 else "laptop"]
+    return size["height"] - header
+
+
+def height_problems(page, tallest):
+    """A step-through explorable must show its buttons, figure and words on one screen:
+    the explorable, in every state the cases put it in, fits the room under the header."""
+    room = room_on_screen(page)
+    print(f"      height {tallest:.0f} px of {room:.0f} px under the header "
+          f"({page.viewport_size['width']}x{page.viewport_size['height']})", flush=True)
+    if tallest > room + 0.5:
+        return [f"the explorable is {tallest:.0f} px tall, more than the {room:.0f} px a "
+                f"{page.viewport_size['width']}x{page.viewport_size['height']} screen shows under the header"]
+    return []
+
+
+# In the page: time every key press on the explorable from its input event (the event's
+# own time stamp: when the key came in, so time spent waiting for a busy page counts) to
+# the frame that shows its effect. The control's own listeners run first (they sit on the
+# control; these on the root, in the bubbling phase); a requestAnimationFrame callback
+# registered after theirs runs in the same frame as their drawing, and a message posted
+# from it arrives once that frame is painted.
+LATENCY_PROBE = """(root) => {
+  if (root.bpLatency) { root.bpLatency.samples = []; root.bpLatency.drawing = []; return; }
+  const probe = root.bpLatency = {start: null, samples: [], drawing: []};
+  root.addEventListener("keydown", (event) => { probe.start = event.timeStamp; }, true);
+  const answered = () => {
+    const start = probe.start;
+    if (start === null) return;          // one sample per key press (a slider fires input and change)
+    probe.start = null;
+    requestAnimationFrame(() => {
+      const channel = new MessageChannel();
+      channel.port1.onmessage = () => {
+        probe.samples.push(performance.now() - start);
+        probe.drawing.push(bpUI.drawMs);   // of which the explorable's drawing (common.js)
+      };
+      channel.port2.postMessage(null);
+    });
+  };
+  for (const type of ["input", "change", "click"]) root.addEventListener(type, answered);
+}"""
+
+
+def key_sequence(low, high, value, step, presses):
+    """The arrow keys of a held key from `value`: right to the end, then back (a held key
+    at the end of a slider does nothing, which would time nothing)."""
+    keys, direction = [], (1 if high - value >= step / 2 else -1)
+    for _ in range(presses):
+        if not low - step / 2 <= value + direction * step <= high + step / 2:
+            direction = -direction
+        value += direction * step
+        keys.append("ArrowRight" if direction > 0 else "ArrowLeft")
+    return keys
+
+
+def hold(page, target, keys):
+    """Press the keys PRESS_GAP_MS apart (a press that waits for a busy page delays the next)."""
+    target.focus()
+    start = time.perf_counter()
+    for i, key in enumerate(keys):
+        wait = start + i * PRESS_GAP_MS / 1000 - time.perf_counter()
+        if wait > 0:
+            time.sleep(wait)
+        page.keyboard.press(key)
+
+
+def measure_latency(page, root):
+    """Hold a key on every slider and step button of the explorable (the page should be a
+    phone with a slowed CPU, see PHONE and throttle_cpu). Returns {control: [ms, ...]}."""
+    root.evaluate(LATENCY_PROBE)
+    measured, drawing = {}, []
+    targets = [(s, s.get_attribute("data-control")) for s in root.locator("input[type=range]").all()]
+    # Next before Back: held from the start, Back would have nothing to go back to
+    buttons = {b.get_attribute("data-control"): b for b in root.locator("button[data-control]").all()}
+    targets += [(buttons[name], name) for name in STEP_BUTTONS if name in buttons]
+    for target, name in targets:
+        target.scroll_into_view_if_needed()
+        if target.evaluate("e => e.tagName") == "INPUT":
+            low, high, value, step = (float(target.evaluate(f"e => e.{k}")) for k in ("min", "max", "value", "step"))
+            keys = key_sequence(low, high, value, step, PRESSES)
+        else:
+            keys = ["Enter"] * PRESSES
+        root.evaluate("r => { r.bpLatency.samples = []; r.bpLatency.drawing = []; r.bpLatency.start = null; }")
+        hold(page, target, keys)
+        page.wait_for_timeout(200)
+        settle(page)
+        settle(page)
+        measured[name] = root.evaluate("r => r.bpLatency.samples")
+        drawing.extend(root.evaluate("r => r.bpLatency.drawing"))
+    if drawing:
+        print(f"      drawing one frame took {statistics.median(drawing):.0f} ms (median), "
+              f"{max(drawing):.0f} ms at most", flush=True)
+    return measured
+
+
+def throttle_cpu(page, rate=CPU_SLOWDOWN):
+    """Slow the page's CPU `rate` times (DevTools' CPU throttling). Returns the session."""
+    session = page.context.new_cdp_session(page)
+    session.send("Emulation.setCPUThrottlingRate", {"rate": rate})
+    return session
+
+
+def latency_report(name, measured):
+    """One line per explorable: the median and the largest latency over all its presses,
+    per control the median; and the problems (the median above LATENCY_LIMIT_MS)."""
+    everything = [v for samples in measured.values() for v in samples]
+    if not everything:
+        return f"{name}: nothing to time", []
+    median, worst = statistics.median(everything), max(everything)
+    per_control = ", ".join(f"{c} {statistics.median(v):.0f}" for c, v in measured.items() if v)
+    line = (f"{name}: input to painted frame, median {median:.0f} ms, max {worst:.0f} ms over "
+            f"{len(everything)} key presses (medians: {per_control})")
+    problems = []
+    if median > LATENCY_LIMIT_MS:
+        problems.append(f"{name}: median latency {median:.0f} ms from a key press to the painted frame, "
+                        f"more than {LATENCY_LIMIT_MS} ms (phone, CPU {CPU_SLOWDOWN}x slower)")
+    return line, problems

@@ -2,6 +2,11 @@
 without building the book: open the file in a browser, or screenshot it.
 
     .venv/bin/python tools/explorable_preview.py gradient_descent_1d
+
+If the book has been built (_build/html), it also writes _build/preview/<name>-site.html:
+the chapter page that shows the explorable, with the explorable as it is now in its
+place, so that the page's theme (fonts, spacing, header) is the site's. Served over http
+from _build (tools/explorable_check.py does), its files come from the built site.
 """
 import os
 import sys
@@ -12,6 +17,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from bp.explorables import NAMES, page_html  # noqa: E402
 
 CSS = Path(__file__).parent / "sphinx" / "static" / "bp-book.css"
+SITE = Path("_build") / "html"
 
 
 def main(names):
@@ -21,11 +27,29 @@ def main(names):
         fragment = page_html(name, alt=f"the static figure of {name}")
         page = folder / f"{name}.html"
         page.write_text(f"""<!doctype html><html lang="en"><head><meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
+<meta name="viewport" content="width=device-width, initial-scale=1"><link rel="icon" href="data:,">
 <style>{CSS.read_text(encoding="utf-8") if CSS.exists() else ""}
 body {{ font-family: system-ui, sans-serif; max-width: 760px; margin: 1rem auto; padding: 0 0.8rem; }}</style>
 </head><body><h1>{name}</h1>{fragment}</body></html>""", encoding="utf-8")
         print(f"{page}: {len(fragment) / 1e3:.0f} kB of explorable")
+        site_page(name, fragment, folder)
+
+
+def site_page(name, fragment, folder):
+    """The built chapter page with this explorable's fragment replaced by `fragment`."""
+    for chapter in sorted(SITE.glob("book/*.html")):
+        text = chapter.read_text(encoding="utf-8")
+        start = text.find(f'<div class="bp-explorable" id="bp-x-{name}-')
+        if start < 0:
+            continue
+        end = text.index("</script>\n</div>", start) + len("</script>\n</div>")
+        text = text[:start] + fragment + text[end:]
+        base = f'<base href="/html/{chapter.relative_to(SITE).parent.as_posix()}/">'
+        text = text.replace("<head>", f"<head>{base}", 1)
+        # the explorables' styles as they are now, not as they were when the site was built
+        text = text.replace("</head>", f"<style>{CSS.read_text(encoding='utf-8')}</style></head>", 1)
+        (folder / f"{name}-site.html").write_text(text, encoding="utf-8")
+        return
 
 
 if __name__ == "__main__":

@@ -12,11 +12,12 @@ function explore(live, data, root) {
   const W1 = data.weights["0.W"], b1 = data.weights["0.b"];
   const W2 = data.weights["2.W"], b2 = data.weights["2.b"];
   const LAST = data.last;
-  const RED = bpUI.TAB10[3], ORANGE = bpUI.TAB10[1];
+  // orange lines in tab:orange; orange text darker (tab:orange on white is 2.5:1, this 5.5:1)
+  const RED = bpUI.TAB10[3], ORANGE = bpUI.TAB10[1], ORANGE_TEXT = bpUI.TEXT.orange;
   const SUB = ["₁", "₂", "₃"];
   const f3 = (v) => bpUI.fmt(v, 3);
   // inputs, target and weights sit on a 0.1 grid: one decimal, the slider's own format
-  const f1 = (v) => (Math.abs(v) < 0.05 ? 0 : v).toFixed(1).replace("-", "−");
+  const f1 = (v) => bpUI.minus((Math.abs(v) < 0.05 ? 0 : v).toFixed(1));
 
   // ---- the numbers ------------------------------------------------------------------
   function forward(x, y) {
@@ -69,14 +70,14 @@ function explore(live, data, root) {
   const buttons = bpUI.el("div", {class: "bp-x-controls"}, live);
   let step = 0;
   const go = (s) => { step = Math.max(0, Math.min(LAST, s)); update(); };
-  bpUI.button(buttons, {name: "back", label: "◀ Back", title: "Back one step", onclick: () => go(step - 1)});
-  bpUI.button(buttons, {name: "next", label: "Next ▶", title: "Next step of the backward pass",
-                        onclick: () => go(step + 1)});
-  bpUI.button(buttons, {name: "reset", label: "Reset", title: "Back to the forward pass only",
-                        onclick: () => go(0)});
-  bpUI.el("p", {style: "margin:0 0 0.3rem;font-size:0.85rem",
-                text: "Red: what this step computes. Orange: the earlier numbers it uses. " +
-                      "The numbers on the arrows are the weights w²₁ⱼ the error travels back along."}, live);
+  let back, next, reset;
+  back = bpUI.button(buttons, {name: "back", label: "◀ Back", title: "Back one step", onclick: () => go(step - 1)});
+  next = bpUI.button(buttons, {name: "next", label: "Next ▶", title: "Next step of the backward pass",
+                               onclick: () => go(step + 1)});
+  reset = bpUI.button(buttons, {name: "reset", label: "Reset", title: "Back to the forward pass only",
+                                onclick: () => go(0)});
+  // The words of the step right under the buttons that take it, so that both are in view
+  const said = bpUI.status(live);
 
   let f = null, g = null, role = roles(0);
   const is = (kind, id) => role[kind].includes(id);
@@ -96,7 +97,7 @@ function explore(live, data, root) {
     ctx.stroke();
     ctx.textAlign = "center"; ctx.textBaseline = "middle";
     lines.forEach((l, i) => {
-      const hot = is("new", l.id) ? RED : is("used", l.id) ? ORANGE : null;
+      const hot = is("new", l.id) ? RED : is("used", l.id) ? ORANGE_TEXT : null;
       ctx.font = `${hot ? "bold " : ""}12px system-ui, sans-serif`;
       ctx.fillStyle = hot || ink;
       ctx.fillText(l.text, cx, top + 4 + lh * (i + 0.5));
@@ -145,7 +146,7 @@ function explore(live, data, root) {
       const used = is("used", `w2_${j}`), passed = known.delta1 && known.delta1[j] !== null;
       if (used || passed) arrow(ctx, from, to, used ? ORANGE : RED, used ? 3 : 1.5);
       else line(ctx, from, to, ink, 1);
-      ctx.fillStyle = used ? ORANGE : ink;
+      ctx.fillStyle = used ? ORANGE_TEXT : ink;
       ctx.font = `${used ? "bold " : ""}12px system-ui, sans-serif`;
       // the label at the middle of the edge, moved off it on the side away from the middle
       // edge: above the top edge, below the bottom one (n is the edge's unit normal)
@@ -174,13 +175,15 @@ function explore(live, data, root) {
   }
 
   const figure = bpUI.canvas(live, {
-    aspect: 0.9, maxHeight: 380, draw,
+    aspect: 0.72, maxHeight: 330, draw,
     label: () => `The 2-3-1 network: inputs x = (${f1(f.x[0])}, ${f1(f.x[1])}), ` +
       `hidden activations a¹ = (${f.a1.map(f3).join(", ")}) with slopes σ′(z¹) = ` +
       `(${f.slope1.map(f3).join(", ")}), output a² = ${f3(f.a2)}, target ${f1(f.y)}. ` +
       `Step ${step} of ${LAST} of the backward pass. ${said.textContent}`,
   });
-  const said = bpUI.status(live);
+  bpUI.el("p", {style: "margin:0.2rem 0 0;font-size:0.85rem",
+                text: "Red: what this step computes. Orange: the earlier numbers it uses. " +
+                      "The numbers on the arrows are the weights w²₁ⱼ the error travels back along."}, live);
 
   // ---- the gradient tables: each entry is its row's delta times its column's input -----
   const tables = bpUI.el("div", {style: "display:flex;flex-wrap:wrap;gap:0.3rem 1.2rem;margin-top:0.4rem"}, live);
@@ -188,7 +191,7 @@ function explore(live, data, root) {
     const t = bpUI.el("table", {style: "border-collapse:collapse;font-size:0.85rem;font-variant-numeric:tabular-nums"}, tables);
     bpUI.el("caption", {text: caption, style: "text-align:left;font-size:0.85rem;caption-side:top"}, t);
     const head = bpUI.el("tr", {}, t);
-    bpUI.el("th", {text: "", scope: "col"}, head);
+    bpUI.el("td", {}, head);        // the corner heads neither a row nor a column
     const colCells = columns.map(() => bpUI.el("th", {scope: "col", style: "padding:0.1rem 0.25rem;font-weight:normal"}, head));
     const rowCells = [], cells = [];
     for (let r = 0; r < rows; r++) {
@@ -203,7 +206,7 @@ function explore(live, data, root) {
   function paint(cell, text, kind) {
     cell.textContent = text;
     // text in a darker orange than the outline: tab:orange text on white is too faint to read
-    cell.style.color = kind === "new" ? RED : kind === "used" ? "#a65200" : "";
+    cell.style.color = kind === "new" ? RED : kind === "used" ? ORANGE_TEXT : "";
     cell.style.fontWeight = kind ? "bold" : "";
     cell.style.outline = kind ? `2px solid ${kind === "new" ? RED : ORANGE}` : "";
   }
@@ -264,6 +267,7 @@ function explore(live, data, root) {
     role = roles(step);
     const known = knownAt(step, f, g);
     said.textContent = sentence();
+    bpUI.enable(back, step > 0); bpUI.enable(reset, step > 0); bpUI.enable(next, step < LAST);
     fillTables(known);
     figure.redraw();
     bpUI.setResult(root, known);

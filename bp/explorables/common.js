@@ -35,8 +35,11 @@ window.bpUI = window.bpUI || (function () {
     const a = Math.abs(x);
     const s = (a >= 1e-3 && a < 1e5) ? x.toPrecision(digits) : x.toExponential(digits - 1);
     // toPrecision may give "0.5000": keep it, it says how many digits are meant
-    return s.replace("-", "−");
+    return minus(s);
   }
+
+  // Every hyphen of a printed number as a minus sign ("-2.81e-4" has two)
+  function minus(text) { return String(text).replace(/-/g, "−"); }
 
   // A range slider with its label and its printed value. `valuetext(v)` is what a screen
   // reader says (aria-valuetext); `format(v)` what the page prints next to the slider.
@@ -51,7 +54,9 @@ window.bpUI = window.bpUI || (function () {
       min: values ? 0 : o.min, max: values ? values.length - 1 : o.max,
       step: values ? 1 : o.step,
     }, row);
-    const shown = el("output", {for: id, class: "bp-x-value"}, row);
+    // The printed value is for the eye: a screen reader hears aria-valuetext from the slider
+    // itself, and an <output> is a live region that would say the value a second time.
+    const shown = el("output", {for: id, class: "bp-x-value", "aria-hidden": "true"}, row);
     const format = o.format || ((v) => fmt(v));
     const valuetext = o.valuetext || ((v) => `${o.label} ${format(v)}`);
     const api = {
@@ -64,7 +69,7 @@ window.bpUI = window.bpUI || (function () {
       onchange: null,
     };
     function show() {
-      shown.textContent = format(api.value);
+      shown.textContent = minus(format(api.value));   // "−2.0" as the figures print it
       input.setAttribute("aria-valuetext", valuetext(api.value));
     }
     input.addEventListener("input", () => { show(); if (api.onchange) api.onchange(api.value); });
@@ -104,8 +109,16 @@ window.bpUI = window.bpUI || (function () {
       b.setAttribute("aria-label", named ? o.title : `${words}: ${o.title}`);
       b.title = o.title;
     }
-    b.addEventListener("click", () => o.onclick());
+    b.addEventListener("click", () => { if (b.getAttribute("aria-disabled") !== "true") o.onclick(); });
     return b;
+  }
+
+  // A button that would do nothing now (Next at the last step) says so: greyed, and
+  // "unavailable" to a screen reader. aria-disabled rather than the disabled attribute: a
+  // disabled button loses the keyboard focus, so a reader who pressed Next to the end
+  // would be thrown back to the top of the page.
+  function enable(b, on) {
+    b.setAttribute("aria-disabled", on ? "false" : "true");
   }
 
   // The explorable's result in words: a polite live region, so a screen reader says it
@@ -123,16 +136,46 @@ window.bpUI = window.bpUI || (function () {
     return p;
   }
 
-  // A canvas as wide as its container, `aspect` = height / width, sharp on HiDPI screens.
-  // `draw(ctx, w, h)` paints it in CSS pixels; it is called again when the width changes.
-  // `label()` returns the text alternative (role="img" + aria-label).
+  // Drawing waits for the next animation frame, and a canvas asked to redraw several times
+  // before that frame is drawn once. A held key or a dragged slider fires input events
+  // faster than a slow phone can paint them; drawing after each one would leave the page
+  // further behind with every event. The numbers (data-result) and the words are still
+  // computed at once, on every event; only the pictures wait for the frame.
+  const due = new Set();
+  let frameAsked = false;
+  let inkOfFrame = null;          // the text colour, read once per frame (see ink)
+  function askForFrame(view) {
+    due.add(view);
+    if (!frameAsked) { frameAsked = true; requestAnimationFrame(drawDue); }
+  }
+  function drawDue() {
+    frameAsked = false;
+    const views = [...due];
+    due.clear();
+    inkOfFrame = new Map();
+    const start = performance.now();
+    // every width first, then every drawing: a width read after a canvas has been resized
+    // makes the browser lay the page out again, once per canvas
+    const widths = views.map((view) => view.measure());
+    views.forEach((view, i) => view.paint(widths[i]));
+    inkOfFrame = null;
+    api.drawMs = performance.now() - start;   // the time the last frame's drawing took (the browser test prints it)
+  }
+
+  // A canvas as wide as its container, sharp on HiDPI screens. Its height is
+  // `height(w)` if given, else `aspect` times the width up to `maxHeight`.
+  // `draw(ctx, w, h)` paints it in CSS pixels; redraw() asks for that at the next frame (and
+  // a change of width asks for it too). `label()` returns the text alternative
+  // (role="img" + aria-label).
   function canvas(parent, o) {
     const c = el("canvas", {class: "bp-x-canvas", role: "img"}, parent);
     const api = {canvas: c, width: 0, height: 0, draw: o.draw, label: o.label};
-    api.redraw = function () {
-      const w = Math.max(200, Math.round(c.parentElement.clientWidth || 320));
-      const h = Math.round(Math.min(w * o.aspect, o.maxHeight || 1e9));
-      const ratio = window.devicePixelRatio || 1;
+    api.measure = () => Math.max(o.minWidth || 200, Math.round(c.parentElement.clientWidth || 320));
+    api.paint = function (w) {
+      const h = Math.round(o.height ? o.height(w) : Math.min(w * o.aspect, o.maxHeight || 1e9));
+      // At most 2 canvas pixels per CSS pixel: a phone's 3 would paint 2.25 times as many
+      // pixels every frame for text that is already sharp at 2.
+      const ratio = Math.min(window.devicePixelRatio || 1, 2);
       if (c.width !== Math.round(w * ratio) || c.height !== Math.round(h * ratio)) {
         c.width = Math.round(w * ratio);
         c.height = Math.round(h * ratio);
@@ -146,6 +189,7 @@ window.bpUI = window.bpUI || (function () {
       api.draw(ctx, w, h);
       if (api.label) c.setAttribute("aria-label", api.label());
     };
+    api.redraw = () => askForFrame(api);
     if (window.ResizeObserver) {
       let last = 0;
       new ResizeObserver(() => {
@@ -160,7 +204,17 @@ window.bpUI = window.bpUI || (function () {
   // tab10, which the book's static figures use.
   const TAB10 = ["#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd", "#8c564b",
                  "#e377c2", "#7f7f7f", "#bcbd22", "#17becf"];
-  function ink(node) { return getComputedStyle(node).color || "#222"; }
+  // getComputedStyle makes the browser bring its styles up to date: once per frame is enough.
+  // Text in a colour of tab10 must stand out 4.5:1 from the explorable's white ground
+  // (WCAG AA); tab:green (3.4:1) and tab:orange (2.5:1) do not, so text takes these darker
+  // shades of them (5.5:1). Lines and fills keep tab10.
+  const TEXT = {green: "#1a7a1a", orange: "#a65200"};
+  function ink(node) {
+    if (inkOfFrame && inkOfFrame.has(node)) return inkOfFrame.get(node);
+    const color = getComputedStyle(node).color || "#222";
+    if (inkOfFrame) inkOfFrame.set(node, color);
+    return color;
+  }
 
   // A plotting frame: data coordinates -> canvas pixels inside a box with margins.
   // o: {x: [lo, hi], y: [lo, hi], left, right, top, bottom, logY}
@@ -270,8 +324,9 @@ window.bpUI = window.bpUI || (function () {
     root.dataset.ready = "1";
   }
 
-  return {el, fmt, slider, select, button, status, canvas, frame, axes, polyline, dot,
-          wrap, clearedText, TAB10, ink, setResult, start};
+  const api = {el, fmt, minus, slider, select, button, enable, status, canvas, frame, axes, polyline, dot,
+          wrap, clearedText, TAB10, TEXT, ink, setResult, start, drawMs: 0};
+  return api;
 })();
 
 // bp's maths, as the book derives it, for the explorables that train or differentiate a

@@ -72,7 +72,7 @@ function explore(live, data, root) {
   let s = 0, pad = 0, dY = null, dX = null, terms = [], value = 0;
 
   // ---- drawing ----
-  const MAX_CELL = 44, GAP = 12;
+  const MAX_CELL = 44, DX_CELL = 27, GAP = 12;
   // colours pairing each product's dY entry with its kernel tap: tab10 without the blue and
   // red of the signs, then the text colour
   const PAIR = [1, 2, 4, 5, 6, 8, 9, 7].map((k) => bpUI.TAB10[k]);
@@ -84,10 +84,10 @@ function explore(live, data, root) {
     let text = x.toFixed(1);
     if (text === "0.0" || text === "-0.0") return "0";
     if (Math.abs(x) >= 10) text = text.replace(/\.0$/, "");
-    return text.replace("-", "−");
+    return text.replace(/-/g, "−");
   }
 
-  const integer = (x) => String(x).replace("-", "−");
+  const integer = (x) => String(x).replace(/-/g, "−");
   const compact = (x) => (Math.abs(x) >= 9.95 ? integer(Math.round(x)) : oneDecimal(x));
 
   function limitOf(grid) {
@@ -128,27 +128,32 @@ function explore(live, data, root) {
   }
 
   // A panel: a caption (HTML text) over a canvas whose height follows the grid it shows.
-  // `shape()` gives [rows, columns] in cells and `extra` the px above the grid.
+  // `shape()` gives [rows, columns] in cells and `extra` the px above the grid. The layout
+  // is computed from the width the canvas measured for this frame (no second read of the
+  // page's layout while drawing).
   function panel(parent, o) {
     const box = bpUI.el("div", {}, parent);
-    Object.assign(box.style, {flex: o.flex, minWidth: "200px", maxWidth: `${o.maxWidth()}px`});
+    Object.assign(box.style, {flex: o.flex, minWidth: `${o.minWidth}px`, maxWidth: `${o.maxWidth()}px`});
     const caption = bpUI.el("div", {}, box);
     Object.assign(caption.style, {fontSize: "0.9rem", margin: "0 0 0.2rem"});
-    const width = () => Math.max(200, Math.round(box.clientWidth || 320));   // as bpUI.canvas
-    const layout = () => {
-      const [rows, cols] = o.shape(), w = width();
-      const cell = Math.min((w - (o.gapX || 0)) / cols, MAX_CELL);
+    const layout = (w = view.width) => {
+      const [rows, cols] = o.shape();
+      const cell = Math.min((w - (o.gapX || 0)) / cols, o.maxCell || MAX_CELL);
       return {cell, w, h: rows * cell + (o.extra || 0)};
     };
     const view = bpUI.canvas(box, {
-      get aspect() { const l = layout(); return l.h / l.w; },
-      draw(ctx, w, h) { o.draw(ctx, layout()); },
+      minWidth: o.minWidth, height: (w) => layout(w).h,
+      draw(ctx, w) { o.draw(ctx, layout(w)); },
       label: o.label,
     });
+    let shown = {};
     return {box, caption, view, layout,
             refresh() {
-              box.style.maxWidth = `${o.maxWidth()}px`;
-              caption.textContent = o.caption();
+              // only what changed: a held key on the row slider changes neither
+              const maxWidth = `${o.maxWidth()}px`, text = o.caption();
+              if (shown.maxWidth !== maxWidth) box.style.maxWidth = maxWidth;
+              if (shown.text !== text) caption.textContent = text;
+              shown = {maxWidth, text};
               view.redraw();
             }};
   }
@@ -159,7 +164,8 @@ function explore(live, data, root) {
   const shapeOf = (g) => [g.length, g[0].length];
 
   const dYPanel = panel(figure, {
-    flex: "1 1 220px", maxWidth: () => Math.max(200, nW * MAX_CELL),
+    // dY and the kernel share a row even on a phone; dX, with smaller cells, takes the next
+    flex: "2 1 130px", minWidth: 120, maxWidth: () => Math.max(200, nW * MAX_CELL),
     shape: () => shapeOf(dY),
     caption: () => `dY = ∂C/∂Y, ${dY.length} × ${dY[0].length}`,
     draw(ctx, l) {
@@ -173,7 +179,7 @@ function explore(live, data, root) {
 
   const LABEL = 18;                                      // px for "W" and "W rotated" above the grids
   const kernelPanel = panel(figure, {
-    flex: "0 1 200px", maxWidth: () => 2 * kw * MAX_CELL + GAP,
+    flex: "1 1 170px", minWidth: 160, maxWidth: () => 2 * kw * MAX_CELL + GAP,
     shape: () => [kh, 2 * kw], gapX: GAP, extra: LABEL,
     caption: () => `kernel, ${kh} × ${kw}`,
     draw(ctx, l) {
@@ -183,7 +189,7 @@ function explore(live, data, root) {
       ctx.fillStyle = ink; ctx.font = "12px system-ui, sans-serif";
       ctx.textAlign = "center"; ctx.textBaseline = "top";
       ctx.fillText("W", left + kw * l.cell / 2, 2);
-      ctx.fillText("W rotated 180°", right + kw * l.cell / 2, 2);
+      ctx.fillText("rotated 180°", right + kw * l.cell / 2, 2);
       ctx.restore();
       const rotated = W.map((r, p) => r.map((x, q) => W[kh - 1 - p][kw - 1 - q]));
       drawGrid(ctx, W, left, LABEL, l.cell, {format: integer,
@@ -202,7 +208,8 @@ function explore(live, data, root) {
   const dXOrigin = (l) => [(l.w - (nW + 2 * pad * RING) * l.cell) / 2 + pad * RING * l.cell,
                            pad * RING * l.cell];
   const dXPanel = panel(figure, {
-    flex: "1 1 270px", maxWidth: () => Math.max(200, (nW + 2 * pad * RING) * MAX_CELL),
+    flex: "1 1 270px", minWidth: 200, maxCell: DX_CELL,
+    maxWidth: () => Math.max(200, (nW + 2 * pad * RING) * DX_CELL),
     shape: () => [nH + 2 * pad * RING, nW + 2 * pad * RING],
     caption: () => `dX = ∂C/∂X, ${nH} × ${nW}: tap a pixel`,
     draw(ctx, l) {
@@ -240,15 +247,14 @@ function explore(live, data, root) {
   });
 
   // What the colours mean, under the pictures
-  const key = bpUI.el("p", {text: "Red: positive, blue: negative, stronger the larger. Outlines of " +
-    "one colour pair an entry of dY with the tap of W it multiplies; the thick square in dX is " +
-    "the chosen pixel."}, live);
+  const key = bpUI.el("p", {text: "Red positive, blue negative, stronger the larger. Outlines of one " +
+    "colour pair a dY entry with the tap of W it multiplies; thick square: the chosen pixel."}, live);
   Object.assign(key.style, {fontSize: "0.85em", margin: "0.2em 0"});
   // The result in a few words for the live region; the whole sum, term by term, after it
   // (read when the reader goes there, not announced on every change).
   const said = bpUI.status(live);
   const sum = bpUI.el("p", {}, live);
-  sum.style.margin = "0.3em 0 0";
+  Object.assign(sum.style, {margin: "0.3em 0 0", fontSize: "0.9rem"});
 
   // The short result: how many windows read pixel (u, v), and its value (a no-break space
   // inside every index pair, so that no pair is split over two lines)

@@ -7,7 +7,7 @@
 function explore(live, data, root) {
   const SUB = "₀₁₂₃₄₅₆₇₈₉", SUP = ["⁰", "¹", "²", "³"];
   const sub = (n) => String(n).split("").map((d) => SUB[Number(d)]).join("");
-  const signed = (v, digits) => v.toFixed(digits).replace("-", "−");
+  const signed = (v, digits) => v.toFixed(digits).replace(/-/g, "−");
   const copy = (M) => JSON.parse(JSON.stringify(M));
   const sigmoid = bpMath.activations.sigmoid.f;
   const identity = bpMath.activations.identity.f;
@@ -66,7 +66,8 @@ function explore(live, data, root) {
 
   let now = null, before = null, xs = null, changed = new Set();
   const ink = () => bpUI.ink(root);
-  const POS = bpUI.TAB10[0], NEG = bpUI.TAB10[3], PICKED = bpUI.TAB10[1];
+  // the book's sign colours (notation page): red positive, blue negative
+  const POS = bpUI.TAB10[3], NEG = bpUI.TAB10[0], PICKED = bpUI.TAB10[1];
 
   // Where the units sit: three columns, units spread down each.
   function layout(w, h) {
@@ -87,7 +88,7 @@ function explore(live, data, root) {
     if (Math.abs(now.z2[0] - before.z2[0]) > 1e-12) units.add("2.0");
     return units;
   }
-  const KEY = "Fill: each unit's x or a (blue positive, red negative, faint near 0). Lines: the weights, " +
+  const KEY = "Fill: each unit's x or a (red positive, blue negative, faint near 0). Lines: the weights, " +
               "thicker for larger. Orange ring: moved by your last change.";
   const {wrap, clearedText} = bpUI;   // shared with the other network drawings
 
@@ -100,7 +101,7 @@ function explore(live, data, root) {
       const values = [xs, now.a1, now.a2];
       ctx.textAlign = "center"; ctx.textBaseline = "alphabetic"; ctx.fillStyle = color;
       ["input", "hidden (sigmoid)", "output"].forEach((t, l) => ctx.fillText(t, pos[l][0].x, 14));
-      // the weights: blue positive, red negative, thickness |w|; the picked one in orange
+      // the weights: red positive, blue negative, thickness |w|; the picked one in orange
       for (const l of [1, 2]) {
         const W = params[`W${l}`];
         W.forEach((row, j) => row.forEach((wjk, k) => {

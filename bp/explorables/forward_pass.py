@@ -92,7 +92,7 @@ def static_figure():
         for j in range(W.shape[0]):
             for k in range(W.shape[1]):
                 w = W[j, k]
-                ax.plot([xs[l], xs[l + 1]], [ys[l][k], ys[l + 1][j]], color="C0" if w > 0 else "C3",
+                ax.plot([xs[l], xs[l + 1]], [ys[l][k], ys[l + 1][j]], color="C3" if w > 0 else "C0",
                         lw=0.8 + 2.2 * min(abs(w), 2) / 2, zorder=1, alpha=0.8)
     labels = [[f"$x_{k + 1}$ = {X[k]:.1f}" for k in range(2)],
               [f"$z$ = {z:.2f}\n$a$ = {a:.3f}" for z, a in zip(r["z1"], r["a1"])],
@@ -101,7 +101,7 @@ def static_figure():
     for l in range(3):
         for j, y in enumerate(ys[l]):
             v = values[l][j]
-            ax.scatter([xs[l]], [y], s=420, color="C0" if v > 0 else "C3",
+            ax.scatter([xs[l]], [y], s=420, color="C3" if v > 0 else "C0",
                        alpha=0.25 + 0.6 * min(abs(v), 1), edgecolor="0.2", zorder=2)
             ax.text(xs[l], y - 0.22, labels[l][j], ha="center", va="top", fontsize=10, zorder=3)
     for x, name in zip(xs, ["input", "hidden (sigmoid)", "output (identity)"]):

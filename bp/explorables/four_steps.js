@@ -83,30 +83,37 @@ function explore(live, data, root) {
     return {k, p, losses, fwd, grads, before};
   }
 
-  // The controls
-  const buttons = bpUI.el("div", {class: "bp-x-controls"}, live);
-  bpUI.button(buttons, {name: "back", label: "Back", title: "Back one step", onclick: () => go(state.k - 1)});
-  bpUI.button(buttons, {name: "next", label: "Next step", onclick: () => go(state.k + 1)});
-  bpUI.button(buttons, {name: "plus1", label: "+1 iteration",
-                        title: "Finish this iteration (to the end of its update)",
-                        onclick: () => go(3 * (Math.floor(state.k / 3) + 1))});
-  bpUI.button(buttons, {name: "plus10", label: "+10", title: "Ten iterations more",
-                        onclick: () => go(3 * (Math.floor(state.k / 3) + 10))});
-  bpUI.button(buttons, {name: "plus100", label: "+100", title: "A hundred iterations more",
-                        onclick: () => go(3 * (Math.floor(state.k / 3) + 100))});
-  bpUI.button(buttons, {name: "reset", label: "Reset", title: "Back to the initial weights",
-                        onclick: () => go(0)});
+  // The controls: the rate and the point shown, then the buttons that step, and right
+  // under them the words that say what the step did (in view together with the buttons)
   const controls = bpUI.el("div", {class: "bp-x-controls"}, live);
   const lr = bpUI.slider(controls, {name: "lr", label: "learning rate η", ...data.lr,
                                     value: data.start_lr, format: (v) => v.toFixed(1),
                                     valuetext: (v) => `learning rate ${v.toFixed(1)}, for the whole run`});
   const example = bpUI.select(controls, {
     name: "example", label: "show point",
-    options: X.map((x, i) => [String(i), `${i + 1}: (${x[0].toFixed(2)}, ${x[1].toFixed(2)}), class ${y[i]}`.replace(/-/g, "−")]),
+    options: X.map((x, i) => [String(i), bpUI.minus(`${i + 1}: (${x[0].toFixed(2)}, ${x[1].toFixed(2)}), class ${y[i]}`)]),
     value: "0"});
+  const buttons = bpUI.el("div", {class: "bp-x-controls"}, live);
+  const back = bpUI.button(buttons, {name: "back", label: "Back", title: "Back one step", onclick: () => go(state.k - 1)});
+  const next = bpUI.button(buttons, {name: "next", label: "Next step", onclick: () => go(state.k + 1)});
+  const plus = [
+    bpUI.button(buttons, {name: "plus1", label: "+1 iteration",
+                          title: "Finish this iteration (to the end of its update)",
+                          onclick: () => go(3 * (Math.floor(state.k / 3) + 1))}),
+    bpUI.button(buttons, {name: "plus10", label: "+10", title: "Ten iterations more",
+                          onclick: () => go(3 * (Math.floor(state.k / 3) + 10))}),
+    bpUI.button(buttons, {name: "plus100", label: "+100", title: "A hundred iterations more",
+                          onclick: () => go(3 * (Math.floor(state.k / 3) + 100))})];
+  const reset = bpUI.button(buttons, {name: "reset", label: "Reset", title: "Back to the initial weights",
+                                      onclick: () => go(0)});
+  const said = bpUI.status(live);
+  // the network and the loss curve: side by side where the screen is wide enough
+  const figures = bpUI.el("div", {style: "display:flex;flex-wrap:wrap;gap:0.3rem 1rem;align-items:flex-start"}, live);
+  const netBox = bpUI.el("div", {style: "flex:3 1 320px;min-width:0"}, figures);
+  const chartBox = bpUI.el("div", {style: "flex:2 1 240px;min-width:0"}, figures);
 
   let state = null;
-  const ERROR_RED = "#d62728", POS = bpUI.TAB10[0], NEG = bpUI.TAB10[3], NOW = bpUI.TAB10[1];
+  const ERROR_RED = "#d62728", POS = bpUI.TAB10[3], NEG = bpUI.TAB10[0], NOW = bpUI.TAB10[1];
   // Red text on a dark page is too dim at 12 px: a lighter red there.
   function textRed(color) {
     const rgb = (color.match(/\d+/g) || [0, 0, 0]).slice(0, 3).map(Number);
@@ -116,17 +123,17 @@ function explore(live, data, root) {
   // What the network figure shows after each step: a key under it.
   function key(now, i) {
     if (now === "initialization") {
-      return "Lines: the weights, blue positive, red negative, thicker for larger. b: each unit's bias.";
+      return "Lines: the weights, red positive, blue negative, thicker for larger. b: each unit's bias.";
     }
     if (now === "forward") {
-      return `Fill: point ${i + 1}'s x, a and p (blue positive, red negative, faint near 0); ` +
+      return `Fill: point ${i + 1}'s x, a and p (red positive, blue negative, faint near 0); ` +
              "ring: its true class; lines: the weights.";
     }
     if (now === "backward") {
       return `Lines: the gradients ∂C/∂w for all ${N} points, thicker for larger. ` +
              `δ: point ${i + 1}'s error ∂C/∂z.`;
     }
-    return "Lines: the new weights (blue positive, red negative); orange: the one that moved most. " +
+    return "Lines: the new weights (red positive, blue negative); orange: the one that moved most. " +
            "b: the new biases.";
   }
   const {wrap, clearedText} = bpUI;   // shared with the other network drawings
@@ -153,8 +160,8 @@ function explore(live, data, root) {
     });
   }
 
-  const net = bpUI.canvas(live, {
-    aspect: 0.86, maxHeight: 450,
+  const net = bpUI.canvas(netBox, {
+    aspect: 0.8, maxHeight: 400,
     draw(ctx, w, h) {
       const color = bpUI.ink(root), now = stepName(state.k), i = Number(example.value);
       ctx.font = "12px system-ui, sans-serif";
@@ -163,9 +170,9 @@ function explore(live, data, root) {
       ctx.textAlign = "center"; ctx.textBaseline = "middle";
       drawSteps(ctx, w, color, now);
       ctx.fillStyle = color;
-      ctx.fillText(now === "initialization" ? "iteration 0"
+      ctx.fillText(now === "initialization" ? `iteration 0; η = ${lr.value.toFixed(1)} from the first update on`
         : `iteration ${Math.floor((state.k - 1) / 3) + 1}, η = ${lr.value.toFixed(1)}`, w / 2, 44);
-      // the lines: weights (blue +, red -, thickness |w|), or after a backward pass the
+      // the lines: weights (red +, blue −, thickness |w|; the book's sign colours, notation page), or after a backward pass the
       // gradients dC/dW (thickness |dC/dw| relative to the largest)
       const showGrads = now === "backward";
       const moved = now === "update" ? largestChange() : null;
@@ -190,7 +197,8 @@ function explore(live, data, root) {
       // the units: after a forward pass, point i's activations; after a backward pass, its
       // errors delta = dC/dz; after an update, the new biases
       const labelOf = (l, j) => {
-        if (l === 0) return now === "forward" || now === "backward" ? `x${sub(j + 1)} ${f3(X[i][j])}` : `x${sub(j + 1)}`;
+        // the chosen point's inputs, from the start: the select shows its effect at once
+        if (l === 0) return now === "update" ? `x${sub(j + 1)}` : `x${sub(j + 1)} ${f3(X[i][j])}`;
         if (now === "forward") return l === 1 ? `a ${f3(state.fwd.A1[i][j])}` : `p ${f3(state.fwd.P[i][j])}`;
         if (now === "backward") return `δ ${f3(l === 1 ? state.grads.dZ1[i][j] : state.grads.dZ2[i][j])}`;
         return `b ${f3(state.p[`b${l}`][j])}`;
@@ -226,8 +234,8 @@ function explore(live, data, root) {
     label: () => `The 2-3-2 network after step ${stepName(state.k)}: ${words().join(" ")}`,
   });
 
-  const chart = bpUI.canvas(live, {
-    aspect: 0.48, maxHeight: 230,
+  const chart = bpUI.canvas(chartBox, {
+    aspect: 0.5, maxHeight: 230,
     draw(ctx, w, h) {
       const color = bpUI.ink(root), L = state.losses, n = L.length;
       const xmax = [10, 20, 50, 100, 200, 500, 1000, 2000].find((m) => m >= n), ymax = Math.max(0.8, ...L) * 1.05;
@@ -250,7 +258,6 @@ function explore(live, data, root) {
     label: () => (state.losses.length ? `The loss of each forward pass so far, ${state.losses.length} of them, ` +
       `from ${f3(state.losses[0])} to ${f3(state.losses[state.losses.length - 1])}.` : "No forward pass yet: no loss."),
   });
-  const said = bpUI.status(live);
 
   // The largest entry of the named arrays, with its book name (w^l_jk, b^l_j).
   function largest(arrays) {
@@ -276,8 +283,11 @@ function explore(live, data, root) {
     const now = stepName(state.k), i = Number(example.value);
     const iteration = Math.floor((state.k - 1) / 3) + 1;
     if (now === "initialization") {
+      // the rate and the point do nothing yet: say when they will
       return ["Step 1, initialization: random weights (Xavier scale) and zero biases.",
-              "Next comes the forward pass."];
+              `Next comes the forward pass, of all ${N} points; point ${i + 1}, x = ${list(X[i])} ` +
+              `(class ${y[i]}), is the one shown. The learning rate η = ${lr.value.toFixed(1)} ` +
+              "acts from the first update on."];
     }
     if (now === "forward") {
       return [`Iteration ${iteration}, step 2, forward: the loss of the ${N} points is C = ${f3(state.fwd.loss)}.`,
@@ -312,6 +322,9 @@ function explore(live, data, root) {
   }
   function go(k) {
     state = run(Math.min(Math.max(k, 0), MAX_K), lr.value);
+    // at the ends the buttons that would do nothing say so
+    for (const b of [back, reset]) bpUI.enable(b, state.k > 0);
+    for (const b of [next, ...plus]) bpUI.enable(b, state.k < MAX_K);
     show();
   }
   lr.onchange = () => go(state.k);        // the rate applies to the whole run: replayed

@@ -108,7 +108,7 @@ def static_figure():
         for j in range(W.shape[0]):
             for k in range(W.shape[1]):
                 ax_net.plot([xs[l], xs[l + 1]], [ys[l][k], ys[l + 1][j]],
-                            color="C0" if W[j, k] > 0 else "C3",
+                            color="C3" if W[j, k] > 0 else "C0",
                             lw=0.6 + 3 * min(abs(W[j, k]), 4) / 4, zorder=1)
     for l in range(3):
         ax_net.scatter(np.full(SIZES[l], xs[l]), ys[l], s=260, color="white",

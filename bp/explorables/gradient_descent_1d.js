@@ -34,7 +34,7 @@ function explore(live, data, root) {
   const curvature = 2 * sxx / N;
   const wStar = sxy / sxx;
 
-  const minus = (s) => s.replace("-", "−");
+  const minus = (s) => s.replace(/-/g, "−");
   const controls = bpUI.el("div", {class: "bp-x-controls"}, live);
   const lr = bpUI.slider(controls, {name: "lr", label: "learning rate η", ...data.lr,
                                     value: data.start.lr, format: (v) => v.toFixed(2)});

@@ -13,7 +13,8 @@
 function explore(live, data, root) {
   const ORDER = data.order;                      // x, y, z, q, s, m, f: a topological order
   const LAST = data.last;
-  const GREEN = bpUI.TAB10[2], RED = bpUI.TAB10[3], ORANGE = bpUI.TAB10[1];
+  // values as text: a darker green than tab:green, which is 3.4:1 on white (common.js TEXT)
+  const GREEN = bpUI.TEXT.green, RED = bpUI.TAB10[3], ORANGE = bpUI.TAB10[1];
   // 3 significant digits without trailing zeros: -2, 4.5, 0.333 (the inputs are on a 0.1 grid)
   const f3 = (v) => {
     const s = bpUI.fmt(v, 3);
@@ -66,15 +67,17 @@ function explore(live, data, root) {
   const buttons = bpUI.el("div", {class: "bp-x-controls"}, live);
   let step = 0;
   const go = (s) => { step = Math.max(0, Math.min(LAST, s)); update(); };
-  bpUI.button(buttons, {name: "back", label: "◀ Back", title: "Back one step", onclick: () => go(step - 1)});
-  bpUI.button(buttons, {name: "next", label: "Next ▶", title: "Next node of the backward pass",
-                        onclick: () => go(step + 1)});
-  bpUI.button(buttons, {name: "reset", label: "Reset", title: "Back to the forward pass only",
-                        onclick: () => go(0)});
-  bpUI.el("p", {style: "margin:0 0 0.3rem;font-size:0.85rem",
-                text: "Green: each node's value from the forward pass. Red g: its gradient df/d(node) " +
-                      "so far (? = not reached yet). Orange: the gate being visited and the edges it " +
-                      "sends gradients back along."}, live);
+  const backButton = bpUI.button(buttons, {name: "back", label: "◀ Back", title: "Back one step",
+                                     onclick: () => go(step - 1)});
+  const nextButton = bpUI.button(buttons, {name: "next", label: "Next ▶", title: "Next node of the backward pass",
+                                     onclick: () => go(step + 1)});
+  const resetButton = bpUI.button(buttons, {name: "reset", label: "Reset", title: "Back to the forward pass only",
+                                      onclick: () => go(0)});
+  // The words of the step right under the buttons that take it, so that both are in view
+  const said = bpUI.status(live);
+  // The graph and, beside it where the screen is wide enough, the table of every node
+  const panels = bpUI.el("div", {style: "display:flex;flex-wrap:wrap;gap:0.3rem 1rem;align-items:flex-start"}, live);
+  const graphBox = bpUI.el("div", {style: "flex:1 1 300px;min-width:0"}, panels);
 
   let v = null, back = null;
   const visiting = () => (step >= 2 ? VISITS[step - 2] : null);
@@ -182,13 +185,16 @@ function explore(live, data, root) {
       ctx.restore();
     }
   }
-  const figure = bpUI.canvas(live, {
-    aspect: 0.8, maxHeight: 380, draw,
+  const figure = bpUI.canvas(graphBox, {
+    aspect: 0.62, maxHeight: 340, draw,
     label: () => `The graph of f = max(x y + z, 0) y with x = ${f3(v.x)}, y = ${f3(v.y)}, z = ${f3(v.z)}. ` +
       `Values: ${ORDER.map((n) => `${n} = ${f3(v[n])}`).join(", ")}. Gradients so far: ` +
       `${ORDER.filter((n) => back.grad[n] !== undefined).map((n) => `df/d${n} = ${f3(back.grad[n])}`).join(", ") || "none"}.`,
   });
-  const said = bpUI.status(live);
+  bpUI.el("p", {style: "margin:0.2rem 0 0;font-size:0.85rem",
+                text: "Green: each node's value (forward pass). Red g: its gradient df/d(node) so far " +
+                      "(?: not reached yet). Orange: the gate visited and the edges it sends gradients " +
+                      "back along."}, graphBox);
 
   // ---- the words ----------------------------------------------------------------------
   function sentence() {
@@ -216,7 +222,7 @@ function explore(live, data, root) {
   }
 
   // ---- the table: every node in topological order ---------------------------------------
-  const table = bpUI.el("table", {style: "border-collapse:collapse;font-size:0.85rem;margin-top:0.4rem;font-variant-numeric:tabular-nums"}, live);
+  const table = bpUI.el("table", {style: "border-collapse:collapse;font-size:0.85rem;margin-top:0.2rem;font-variant-numeric:tabular-nums;flex:0 1 auto"}, panels);
   bpUI.el("caption", {text: "Every node, in topological order",
                       style: "text-align:left;font-size:0.85rem"}, table);
   const head = bpUI.el("tr", {}, table);
@@ -245,6 +251,8 @@ function explore(live, data, root) {
     v = forward(sliders[0].value, sliders[1].value, sliders[2].value);
     back = backward(v, step);
     said.textContent = sentence();
+    bpUI.enable(backButton, step > 0); bpUI.enable(resetButton, step > 0);
+    bpUI.enable(nextButton, step < LAST);
     fillTable();
     figure.redraw();
     bpUI.setResult(root, {step, nodes: ORDER, value: ORDER.map((n) => v[n]),

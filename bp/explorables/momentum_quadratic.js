@@ -89,15 +89,28 @@ function explore(live, data, root) {
     options: Object.entries(problems).map(([key, p]) => [key, p.label])});
   const lr = bpUI.slider(controls, {name: "lr", label: "learning rate η", values: data.lr.values,
                                     value: data.start.lr, format: (v) => bpUI.fmt(v, 3)});
-  const momentum = bpUI.slider(controls, {name: "momentum", label: "momentum μ", ...data.momentum,
-                                          value: data.start.momentum, format: (v) => v.toFixed(2)});
+  // 0 to 0.99 by 0.01, and each cost's optimal mu* (0.412 on the valley) at full precision
+  const onGrid = (v) => Math.abs(v * 100 - Math.round(v * 100)) < 1e-9;
+  const momentum = bpUI.slider(controls, {name: "momentum", label: "momentum μ", values: data.momentum.values,
+                                          value: data.start.momentum,
+                                          format: (v) => (onGrid(v) ? v.toFixed(2) : v.toFixed(3))});
   const steps = bpUI.slider(controls, {name: "steps", label: "steps", ...data.steps,
                                        value: data.start.steps, format: (v) => String(v)});
+  // Momentum's optimum for the cost shown (eq-momentum-optimal), exactly as bp computes it:
+  // both directions then shrink by sqrt(mu*) per step.
+  bpUI.button(controls, {name: "optimum", label: "optimal η*, μ*",
+                         title: "Set momentum's optimal learning rate and momentum for this cost",
+                         onclick: () => {
+                           const best = problems[problem.value].optimum;
+                           lr.value = best.lr; momentum.value = best.momentum;
+                           update();
+                         }});
 
   let p = null, run = null, sizes = null, coords = null;
   const panels = bpUI.el("div", {style: "display:flex;flex-wrap:wrap;gap:0.5rem 1rem;"}, live);
   const cell = () => bpUI.el("div", {style: "flex:1 1 280px;min-width:0;"}, panels);
   const colors = [bpUI.TAB10[2], bpUI.TAB10[3]];
+  const textColors = [bpUI.TEXT.green, bpUI.TAB10[3]];   // tab:green text is too faint on white
 
   // A point far outside the view, pulled back along the segment from `a` so the canvas
   // never gets coordinates of 1e150 pixels (the direction of the segment is kept).
@@ -128,13 +141,13 @@ function explore(live, data, root) {
     return ticks;
   }
 
-  const tickText = (t) => String(t).replace("-", "−");   // 2, not 2.0
+  const tickText = (t) => String(t).replace(/-/g, "−");   // 2, not 2.0
   // a power of ten as 10⁻³
   const SUPERSCRIPT = {"-": "⁻", 0: "⁰", 1: "¹", 2: "²", 3: "³", 4: "⁴", 5: "⁵", 6: "⁶", 7: "⁷", 8: "⁸", 9: "⁹"};
   const powerText = (t) => `10${[...String(Math.round(Math.log10(t)))].map((c) => SUPERSCRIPT[c]).join("")}`;
 
   const pathFigure = bpUI.canvas(cell(), {
-    aspect: 0.8, maxHeight: 420,
+    aspect: 0.66, maxHeight: 420,
     draw(ctx, w, h) {
       const color = bpUI.ink(root);
       const f = equalFrame(ctx, w, h, p.view);
@@ -198,7 +211,7 @@ function explore(live, data, root) {
   });
 
   const eigenFigure = bpUI.canvas(cell(), {
-    aspect: 0.8, maxHeight: 420,
+    aspect: 0.66, maxHeight: 420,
     draw(ctx, w, h) {
       const color = bpUI.ink(root);
       const values = coords.flat().filter((v) => v > 0 && Number.isFinite(v));
@@ -228,9 +241,9 @@ function explore(live, data, root) {
       ctx.restore();
       ctx.save();
       ctx.font = "12px system-ui, sans-serif"; ctx.textBaseline = "top";
-      ctx.fillStyle = colors[0]; ctx.textAlign = "left";
+      ctx.fillStyle = textColors[0]; ctx.textAlign = "left";
       ctx.fillText(`|c₁|, λ₁ = ${bpUI.fmt(p.lambdas[0], 3)}`, f.left + 4, 3);
-      ctx.fillStyle = colors[1]; ctx.textAlign = "right";
+      ctx.fillStyle = textColors[1]; ctx.textAlign = "right";
       ctx.fillText(`|c₂|, λ₂ = ${bpUI.fmt(p.lambdas[1], 3)}`, f.right, 3);
       ctx.restore();
     },

@@ -28,11 +28,11 @@ from ..optim import SGD
 
 TITLE = "Explorable: momentum on an ill-conditioned quadratic"
 START = {"problem": "valley", "lr": 0.0909, "momentum": 0.0, "steps": 40}
-MOMENTUM = {"min": 0.0, "max": 0.99, "step": 0.01}
 STEPS = {"min": 1, "max": 200, "step": 1}
-# The chapter's rates: the best plain ones 2/(lambda_min + lambda_max) (eq-best-rate) and
-# momentum's (eq-momentum-optimal), for the valley and the raw feature; 0.5 standardised.
-CHAPTER_RATES = (0.0909, 0.128, 0.0587, 0.0967, 0.5)
+# The chapter's best plain rates 2/(lambda_min + lambda_max) (eq-best-rate), for the valley
+# and the raw feature, and 0.5 standardised. Momentum's optimal rates are added exactly
+# (optimum), so that the slider reaches them.
+CHAPTER_RATES = (0.0909, 0.0587, 0.5)
 VALLEY_X = np.array([[3.0, 5.0], [1.0, 1.0], [0.0, 2.0], [0.0, 2.0]])   # X^T X = 2 H
 H_VALLEY = np.array([[5.0, 8.0], [8.0, 17.0]])
 LABELS = {"valley": "the valley, κ = 21", "raw": "raw feature, κ ≈ 85",
@@ -40,10 +40,31 @@ LABELS = {"valley": "the valley, κ = 21", "raw": "raw feature, κ ≈ 85",
 
 
 def learning_rates():
-    """The slider's rates: 20 per decade from 0.001 to 2 (3 significant digits), and the
-    chapter's own rates."""
+    """The slider's rates: 20 per decade from 0.001 to 2 (3 significant digits), the
+    chapter's own plain rates, and each problem's optimal momentum rate eta*."""
     grid = {float(f"{10 ** (k / 20):.3g}") for k in range(-60, 7)}
-    return sorted(grid | set(CHAPTER_RATES))
+    optimal = {optimum(p)["lr"] for p in problems().values()}
+    return sorted(grid | set(CHAPTER_RATES) | optimal)
+
+
+def momenta():
+    """The momentum slider's values: 0 to 0.99 in steps of 0.01, and each problem's optimal
+    momentum mu* (the valley's 0.4118... lies between 0.41 and 0.42)."""
+    grid = {k / 100 for k in range(100)}
+    return sorted(grid | {optimum(p)["momentum"] for p in problems().values()})
+
+
+def optimum(problem):
+    """Momentum's best eta and mu for a problem (eq-momentum-optimal):
+    mu* = ((sqrt(kappa) - 1)/(sqrt(kappa) + 1))^2, eta* = (2/(sqrt(l_min) + sqrt(l_max)))^2,
+    which put lambda_min and lambda_max at the ends of the window where every direction
+    shrinks by sqrt(mu*) per step. Rounded to 12 decimals, so that rounding noise does not
+    add a second 0 or 0.5 to the sliders (the standardised problem has kappa = 1)."""
+    lams = quadratic(problem)["lambdas"]
+    kappa = lams[-1] / lams[0]
+    mu = ((np.sqrt(kappa) - 1) / (np.sqrt(kappa) + 1)) ** 2
+    eta = (2 / (np.sqrt(lams[0]) + np.sqrt(lams[-1]))) ** 2
+    return {"lr": round(float(eta), 12), "momentum": round(float(mu), 12)}
 
 
 def chapter_regression():
@@ -116,7 +137,7 @@ def descend(problem="valley", lr=START["lr"], momentum=START["momentum"], steps=
 
 
 def page_data():
-    data = {"start": START, "lr": {"values": learning_rates()}, "momentum": MOMENTUM,
+    data = {"start": START, "lr": {"values": learning_rates()}, "momentum": {"values": momenta()},
             "steps": STEPS, "problems": {}}
     for name, p in problems().items():
         q = quadratic(p)
@@ -124,7 +145,7 @@ def page_data():
             "label": LABELS[name], "X": p["X"].tolist(), "y": p["y"].ravel().tolist(),
             "bias": p["bias"], "theta0": p["theta0"], "names": p["names"], "view": p["view"],
             "lambdas": q["lambdas"].tolist(), "Q": q["Q"].tolist(),
-            "minimum": q["minimum"].tolist(), "cmin": q["cmin"]}
+            "minimum": q["minimum"].tolist(), "cmin": q["cmin"], "optimum": optimum(p)}
     return data
 
 
@@ -139,11 +160,14 @@ def describe(problem=START["problem"], lr=START["lr"], momentum=START["momentum"
     run = descend(problem, lr, momentum, steps)
     lams = quadratic(problems()[problem])["lambdas"]
     rates = [rate_per_step(lr, momentum, lam) for lam in lams]
+    best = optimum(problems()[problem])
+    best_rates = [rate_per_step(best["lr"], best["momentum"], lam) for lam in lams]
+    shrink = " and ".join(dict.fromkeys(f"{r:.3f}" for r in best_rates))   # one number if equal
     return (f"On {LABELS[problem]}, learning rate {lr:.3g} and momentum {momentum:.2f}: after "
             f"{steps} steps the loss is {run['loss'][-1]:.3g}. Per step the flat direction "
             f"shrinks by {rates[0]:.3f} and the steep one by {rates[1]:.3f}, so the path "
-            f"zig-zags across the valley and creeps along it. With momentum 0.41 and rate "
-            f"0.128 (eq-momentum-optimal) both shrink by 0.64 per step.")
+            f"zig-zags across the valley and creeps along it. With momentum's optimal "
+            f"μ* = {best['momentum']:.3f} and η* = {best['lr']:.3g} both shrink by {shrink} per step.")
 
 
 def static_figure():
@@ -176,11 +200,16 @@ def lr_index(lr):
     return learning_rates().index(lr)
 
 
+def momentum_index(mu):
+    return momenta().index(mu)
+
+
 def reference():
     """The browser test's cases: settings made with the controls, and bp's numbers."""
+    best = optimum(problems()["valley"])
     settings = [
         ("valley", 0.0909, 0.0, 40),       # the chapter's plain run: zig-zag and crawl
-        ("valley", 0.128, 0.41, 60),       # the chapter's momentum (eq-momentum-optimal)
+        ("valley", best["lr"], best["momentum"], 60),   # momentum's optimum (eq-momentum-optimal)
         ("valley", 0.112, 0.9, 120),       # too much momentum: a slow spiral
         ("valley", 2.0, 0.0, 200),         # diverges; stops where the numbers overflow
         ("raw", 0.0587, 0.0, 150),         # kappa ~ 85 at its best plain rate
@@ -189,6 +218,11 @@ def reference():
     cases = []
     for problem, lr, momentum, steps in settings:
         actions = [["select", "problem", problem], ["fill", "lr", str(lr_index(lr))],
-                   ["fill", "momentum", f"{momentum:g}"], ["fill", "steps", f"{steps:d}"]]
+                   ["fill", "momentum", str(momentum_index(momentum))], ["fill", "steps", f"{steps:d}"]]
         cases.append({"actions": actions, "result": descend(problem, lr, momentum, steps)})
+    # the button that sets momentum's optimum, on the raw feature
+    raw = optimum(problems()["raw"])
+    cases.append({"actions": [["select", "problem", "raw"], ["fill", "steps", "100"],
+                              ["click", "optimum", 1]],
+                  "result": descend("raw", raw["lr"], raw["momentum"], 100)})
     return cases

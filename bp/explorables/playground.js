@@ -146,6 +146,9 @@ function explore(live, data, root) {
   bpUI.button(buttons, {name: "reset", label: "Reset", title: "Reset to the initial weights",
                         onclick: () => { reset(); show(); }});
 
+  // The result in words right under the buttons that train, in view together with them
+  const said = bpUI.status(live);
+
   // ---- the state: the network, its loss per epoch, and the weights now ----
 
   let net, history, lossNow, accuracyNow, diverged, playing = false;
@@ -218,7 +221,7 @@ function explore(live, data, root) {
     for (let t = Math.ceil(lo / unit) * unit; t <= hi + 1e-9 * unit; t += unit) out.push(Math.round(t / unit) * unit);
     return out;
   }
-  const tickText = (t) => String(Number(t.toPrecision(6))).replace("-", "−");
+  const tickText = (t) => String(Number(t.toPrecision(6))).replace(/-/g, "−");
 
   // P(class 1) on a GRID x GRID lattice over the plotted region, as an image: the colour of
   // the predicted class, stronger the surer the network is.
@@ -244,7 +247,7 @@ function explore(live, data, root) {
   }
 
   const regions = bpUI.canvas(regionsBox, {
-    aspect: 0.85, maxHeight: 400,
+    aspect: 0.72, maxHeight: 380,
     draw(ctx, w, h) {
       const {X, y} = set();
       const box = bounds(X);
@@ -287,7 +290,7 @@ function explore(live, data, root) {
     "class, paler where it is unsure (probability near ½)."}, key);
 
   const lossPlot = bpUI.canvas(lossBox, {
-    aspect: 0.6, maxHeight: 220,
+    aspect: 0.48, maxHeight: 220,
     draw(ctx, w, h) {
       const curve = history.concat(Number.isFinite(lossNow) ? [lossNow] : []);
       const n = Math.max(curve.length - 1, 10);
@@ -313,7 +316,6 @@ function explore(live, data, root) {
       `before training, ${bpUI.fmt(lossNow, 3)} after ${history.length} epochs.`,
   });
 
-  const said = bpUI.status(live);
   const percent = (a) => (Number.isFinite(a) ? `${Number((100 * a).toFixed(1))}%` : "no");
 
   function draw() {

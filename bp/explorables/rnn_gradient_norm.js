@@ -96,7 +96,7 @@ function explore(live, data, root) {
   let run = null;
 
   const decade = (v) => Math.log10(v);
-  const power = (k) => (k === 0 ? "1" : k === 1 ? "10" : `1e${k}`.replace("-", "−"));
+  const power = (k) => (k === 0 ? "1" : k === 1 ? "10" : `1e${k}`.replace(/-/g, "−"));
   const figure = bpUI.canvas(live, {
     aspect: 0.62, maxHeight: 400,
     draw(ctx, w, h) {
