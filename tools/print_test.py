@@ -71,6 +71,10 @@ def open_printed(browser, url):
     # a real print fires beforeprint (sphinx-togglebutton opened every solution on it)
     page.evaluate("() => window.dispatchEvent(new Event('beforeprint'))")
     page.emulate_media(media="print")
+    # beforeprint turned the lazily loaded figures eager (bp-print.js): wait for them, as a
+    # browser's print does
+    page.wait_for_function("() => [...document.images].every((i) => i.loading !== 'lazy' && i.complete)",
+                           timeout=60_000)
     return page
 
 

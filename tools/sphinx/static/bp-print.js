@@ -28,3 +28,10 @@ if (new URLSearchParams(window.location.search).has("answers")) {
   // after sphinx-togglebutton has folded the solutions (it runs when the DOM is loaded)
   window.addEventListener("load", bpOpenAnswers);
 }
+
+/* Figures load as the reader nears them (loading="lazy", tools/sphinx/book_style.py).
+   Before a print every one is wanted: Chromium loads lazy images for a print by itself,
+   and this asks every browser to. */
+window.addEventListener("beforeprint", function () {
+  document.querySelectorAll('img[loading="lazy"]').forEach(function (img) { img.loading = "eager"; });
+});
