@@ -94,12 +94,14 @@ def jupyterlab(folder):
         log.close()
 
 
-def open_notebook(browser, base, name, console=None):
+def open_notebook(browser, base, name, console=None, alone=False):
+    """Open a notebook in JupyterLab in a new browser page. alone: in a fresh workspace,
+    with no other notebook's tab restored beside it (so the scrolled panel is this one)."""
     page = browser.new_page(viewport={"width": 1280, "height": 900})
     if console is not None:
         page.on("console", lambda m: m.type == "error" and console.append(m.text))
         page.on("pageerror", lambda e: console.append(str(e)))
-    page.goto(f"{base}lab/tree/{name}")
+    page.goto(f"{base}lab/tree/{name}" + ("?reset" if alone else ""))
     try:
         page.wait_for_selector(".jp-NotebookPanel:not(.lm-mod-hidden) .jp-Notebook .jp-Cell", timeout=120_000)
     except Exception:
@@ -269,7 +271,7 @@ def check_reopen(browser, base, page):
     save(page)
     page.close()
     shut_down_sessions(base)
-    page = open_notebook(browser, base, EXPLORER_CHAPTER)
+    page = open_notebook(browser, base, EXPLORER_CHAPTER, alone=True)
     page.wait_for_timeout(3000)
     # Lab renders only the cells near the view: read the outputs while scrolling through
     panel = ".jp-NotebookPanel:not(.lm-mod-hidden)"
@@ -282,7 +284,10 @@ def check_reopen(browser, base, page):
                               ".map(e => e.textContent).join(' ')")
         position += 600
     assert "Error displaying widget" not in text, "a saved and reopened notebook 06 shows a widget error"
-    assert "appears here when this cell runs" in text, "the reopened explorer cell does not say what to do"
+    if "appears here when this cell runs" not in text:
+        page.screenshot(path=str(Path("_build") / "lab-test-failed.png"))
+        raise AssertionError("the reopened explorer cell does not say what to do; the outputs read: "
+                             f"{text[:1500]!r} (screenshot _build/lab-test-failed.png)")
     print("lab test: notebook 06 saved and opened again without a kernel: no widget error; "
           "the explorer's cell says to run the cells")
     page.close()
