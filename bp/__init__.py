@@ -22,7 +22,7 @@ from .gradcheck import (GradcheckReport, gradcheck, gradcheck_layer, numerical_g
 from .layer import Layer
 from .losses import CrossEntropyLoss, MSELoss, softmax
 from .network import Sequential
-from .optim import SGD
+from .optim import SGD, Adam, AdamW, Optimizer
 from .recurrent import RNN, LastTimeStep
 from .training import History, accuracy, evaluate, fit
 
@@ -31,7 +31,7 @@ __version__ = "0.1.0"
 __all__ = [
     "Layer", "Dense", "Sigmoid", "Tanh", "ReLU", "sigmoid", "softmax",
     "RNN", "LastTimeStep", "Conv2D", "MaxPool2D", "Flatten",
-    "Sequential", "MSELoss", "CrossEntropyLoss", "SGD", "fit", "evaluate", "History", "accuracy",
+    "Sequential", "MSELoss", "CrossEntropyLoss", "Optimizer", "SGD", "Adam", "AdamW", "fit", "evaluate", "History", "accuracy",
     "gradcheck", "gradcheck_layer", "GradcheckReport", "numerical_gradient", "relative_error", "hessian", "sharpness",
     "ShapeError", "NonFiniteError", "LabelError", "BackwardBeforeForwardError", "TrainingDiverged",
     "datasets", "init",

@@ -126,7 +126,7 @@ class Conv2D(Layer):
     stride : int or (sh, sw), default 1
     padding : int or (ph, pw), default 0 -- zeros added on every side; or "valid"
         (no padding) or "same" (stride 1 and an odd kernel: output as large as input).
-    rng : numpy.random.Generator
+    rng : numpy.random.Generator or int (a seed)
         As in PyTorch, W and b start uniform in +-1/sqrt(c_in * kh * kw).
 
     Shapes: input (N, c_in, H, W) -> output (N, c_out, H_out, W_out) with
@@ -140,7 +140,7 @@ class Conv2D(Layer):
         super().__init__()
         if int(c_in) != c_in or int(c_out) != c_out or c_in < 1 or c_out < 1:
             raise ValueError(f"Conv2D: c_in and c_out must be positive integers, got {c_in} and {c_out}.")
-        check_rng(rng, "Conv2D")
+        rng = check_rng(rng, "Conv2D")
         self.c_in, self.c_out = int(c_in), int(c_out)
         self.kernel_size = _pair(kernel_size, "kernel_size", "Conv2D", 1)
         self.stride = _pair(stride, "stride", "Conv2D", 1)

@@ -42,7 +42,7 @@ def two_spirals(n_per_class, rng, noise=0.2, turns=1.5):
     Points run from the centre outwards over ``turns`` turns; class 1 is class 0
     rotated by 180 degrees. ``noise`` is the standard deviation of added Gaussian noise.
     """
-    check_rng(rng, "two_spirals")
+    rng = check_rng(rng, "two_spirals")
     n_per_class = _check_size_and_noise(n_per_class, noise, "two_spirals")
     t = np.sqrt(rng.uniform(0.05, 1.0, size=n_per_class))  # denser near the centre
     angle = 2 * np.pi * turns * t
@@ -54,7 +54,7 @@ def two_spirals(n_per_class, rng, noise=0.2, turns=1.5):
 
 def moons(n_per_class, rng, noise=0.1):
     """Two interleaving half circles: X (2n, 2), y (2n,) in {0, 1}."""
-    check_rng(rng, "moons")
+    rng = check_rng(rng, "moons")
     n_per_class = _check_size_and_noise(n_per_class, noise, "moons")
     angle = rng.uniform(0.0, np.pi, size=n_per_class)
     upper = np.column_stack([np.cos(angle), np.sin(angle)])
@@ -66,7 +66,7 @@ def moons(n_per_class, rng, noise=0.1):
 
 def regression_curve(n, rng, noise=0.1):
     """A 1-D regression task: x (n, 1) uniform in [-3, 3], y (n, 1) = sin(2x) + 0.3 x + noise."""
-    check_rng(rng, "regression_curve")
+    rng = check_rng(rng, "regression_curve")
     n = _check_size_and_noise(n, noise, "regression_curve", "n")
     x = np.sort(rng.uniform(-3.0, 3.0, size=n))
     y = target_curve(x) + rng.normal(0.0, noise, size=n)
@@ -95,7 +95,7 @@ def stratified_split(X, y, test_fraction, rng):
     ``rng``, go to the test set; the rest to the training set. Both sets are
     returned in the original order of the data.
     """
-    check_rng(rng, "stratified_split")
+    rng = check_rng(rng, "stratified_split")
     if not 0.0 < test_fraction < 1.0:
         raise ValueError(f"stratified_split: test_fraction must be between 0 and 1, got {test_fraction}.")
     is_test = np.zeros(len(y), dtype=bool)

@@ -17,7 +17,7 @@ so nothing here divides by N.
 import numpy as np
 
 from . import init as initializers
-from .errors import ShapeError, as_float_array, check_finite, check_shape
+from .errors import ShapeError, as_float_array, check_finite, check_rng, check_shape
 from .layer import Layer
 
 
@@ -28,9 +28,9 @@ class Dense(Layer):
     ----------
     n_in, n_out : int
         Number of input and output features.
-    rng : numpy.random.Generator
-        Source of the random initial weights (required unless ``init`` is
-        deterministic, like ``"zeros"``).
+    rng : numpy.random.Generator or int
+        Source of the random initial weights, or an integer seed for one (required
+        unless ``init`` is deterministic, like ``"zeros"``).
     init : str or callable
         ``"pytorch"`` (default, as ``torch.nn.Linear``: W and b uniform in
         +-1/sqrt(n_in)), ``"xavier"``, ``"he"``, ``"normal"``, ``"zeros"``,
@@ -50,6 +50,8 @@ class Dense(Layer):
         if isinstance(init_fn, str) or not callable(init_fn):
             raise ValueError(f"Dense: unknown init {init!r}; expected one of "
                              f"{sorted(initializers.BY_NAME)} or a function (n_out, n_in, rng) -> W.")
+        if rng is not None or getattr(init_fn, "needs_rng", True):
+            rng = check_rng(rng, f"Dense({self.n_in}, {self.n_out})")
         W = np.asarray(init_fn(self.n_out, self.n_in, rng), dtype=np.float64)
         if W.shape != (self.n_out, self.n_in):
             raise ShapeError(f"Dense: init returned W of shape {W.shape}, expected {(self.n_out, self.n_in)}.")

@@ -89,12 +89,18 @@ def check_shape(X, expected, who, what="input"):
 
 
 def check_rng(rng, who):
-    """Random initializers need an explicit Generator, so that runs repeat exactly."""
+    """The generator to draw initial values from: ``rng`` itself if it is a
+    ``numpy.random.Generator``, a new one if it is an integer seed (``rng=0`` as in
+    scikit-learn's ``random_state``). Anything else is refused: random initial values
+    need an explicit source, so that runs repeat exactly."""
+    if isinstance(rng, (int, np.integer)) and not isinstance(rng, (bool, np.bool_)) and rng >= 0:
+        return np.random.default_rng(int(rng))
     if not isinstance(rng, np.random.Generator):
         raise TypeError(
-            f"{who}: pass rng=np.random.default_rng(seed) so the initial weights are "
-            f"reproducible (got rng={rng!r})."
+            f"{who}: pass rng=0 (any integer seed) or rng=np.random.default_rng(seed), so the "
+            f"initial weights are random but reproducible (got rng={rng!r})."
         )
+    return rng
 
 
 def check_labels(labels, n_examples, n_classes, who):

@@ -15,17 +15,21 @@ def zeros(n_out, n_in, rng=None):
     return np.zeros((n_out, n_in))
 
 
+zeros.needs_rng = False      # Dense(..., init="zeros") needs no rng
+
+
 def constant(value):
     """Return an initializer that sets every weight to ``value`` (also symmetric)."""
     def init(n_out, n_in, rng=None):
         return np.full((n_out, n_in), float(value))
+    init.needs_rng = False
     return init
 
 
 def normal(std=0.01):
     """Return an initializer drawing W ~ Normal(0, std^2), with a fixed ``std``."""
     def init(n_out, n_in, rng):
-        check_rng(rng, f"normal({std}) initializer")
+        rng = check_rng(rng, f"normal({std}) initializer")
         return rng.normal(0.0, std, size=(n_out, n_in))
     return init
 
@@ -35,7 +39,7 @@ def xavier(n_out, n_in, rng):
 
     Same as ``torch.nn.init.xavier_normal_``.
     """
-    check_rng(rng, "xavier initializer")
+    rng = check_rng(rng, "xavier initializer")
     std = np.sqrt(2.0 / (n_in + n_out))
     return rng.normal(0.0, std, size=(n_out, n_in))
 
@@ -45,14 +49,14 @@ def he(n_out, n_in, rng):
 
     Same as ``torch.nn.init.kaiming_normal_(w, nonlinearity="relu")``.
     """
-    check_rng(rng, "he initializer")
+    rng = check_rng(rng, "he initializer")
     std = np.sqrt(2.0 / n_in)
     return rng.normal(0.0, std, size=(n_out, n_in))
 
 
 def pytorch_default(n_out, n_in, rng):
     """PyTorch's default for ``nn.Linear``: W ~ Uniform(-1/sqrt(n_in), 1/sqrt(n_in))."""
-    check_rng(rng, "pytorch initializer")
+    rng = check_rng(rng, "pytorch initializer")
     bound = 1.0 / np.sqrt(n_in)
     return rng.uniform(-bound, bound, size=(n_out, n_in))
 

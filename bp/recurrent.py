@@ -43,7 +43,7 @@ class RNN(Layer):
     ----------
     n_in, n_hidden : int
         Size of each input vector x_t and of each hidden state h_t.
-    rng : numpy.random.Generator
+    rng : numpy.random.Generator or int (a seed)
         Source of the initial parameters. As in ``torch.nn.RNN`` every
         parameter starts uniform in [-1/sqrt(n_hidden), 1/sqrt(n_hidden)].
         (PyTorch keeps two biases, b_ih and b_hh, that are always added
@@ -65,7 +65,7 @@ class RNN(Layer):
         super().__init__()
         if int(n_in) != n_in or int(n_hidden) != n_hidden or n_in < 1 or n_hidden < 1:
             raise ValueError(f"RNN: n_in and n_hidden must be positive integers, got {n_in} and {n_hidden}.")
-        check_rng(rng, "RNN")
+        rng = check_rng(rng, "RNN")
         self.n_in, self.n_hidden = int(n_in), int(n_hidden)
         self.truncate = truncate  # checked by the property setter below
         bound = 1.0 / np.sqrt(self.n_hidden)  # torch.nn.RNN: U(-1/sqrt(hidden), 1/sqrt(hidden))

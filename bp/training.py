@@ -11,6 +11,7 @@ from .errors import (NonFiniteError, ShapeError, TrainingDiverged, as_float_arra
                      check_finite, check_labels, check_positive_int, check_positive_number,
                      check_shape)
 from .losses import CrossEntropyLoss
+from .optim import Optimizer
 
 
 @dataclass
@@ -86,9 +87,17 @@ def _checked_validation(validation, loss_fn):
 
 
 def _check_optimizer(optimizer, net):
-    if getattr(optimizer, "net", None) is not net:
-        raise ValueError("fit: the optimizer was built for another network; its step() would "
-                         "not update this one. Build it from this network: bp.SGD(net, lr).")
+    if optimizer is None:
+        raise TypeError("fit: optimizer is None; fit needs an optimizer built from this network, "
+                        "e.g. bp.SGD(net, lr=0.1) or bp.Adam(net, lr=1e-3).")
+    if not isinstance(optimizer, Optimizer):
+        raise TypeError(f"fit: the optimizer must be a bp optimizer (bp.SGD, bp.Adam, bp.AdamW, or "
+                        f"a subclass of bp.Optimizer), got {type(optimizer).__name__}. Build one "
+                        f"from the network: bp.SGD(net, lr=0.1).")
+    if optimizer.net is not net:
+        name = type(optimizer).__name__
+        raise ValueError(f"fit: the {name} optimizer was built for another network; its step() "
+                         f"would not update this one. Build it from this network: bp.{name}(net, lr=...).")
 
 
 def _diverged(err, epoch, lr, history):
@@ -173,7 +182,7 @@ def _train(net, loss_fn, X, y, optimizer, history, epochs, batch_size, rng, vali
            tol, patience, drop_last, progress):
     """The loop of :func:`fit`, on arguments it has checked; appends to ``history``."""
     N = X.shape[0]
-    lr = getattr(optimizer, "lr", None)
+    lr = optimizer.lr
     for epoch in range(1, epochs + 1):
         order = np.arange(N) if batch_size is None or batch_size >= N else rng.permutation(N)
         step = N if batch_size is None else batch_size

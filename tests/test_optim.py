@@ -132,3 +132,123 @@ def test_velocity_is_its_own_array_so_clipping_gradients_in_place_leaves_it_alon
         layer.grads[key] *= 0.0
     for name, g in first.items():
         np.testing.assert_array_equal(optimizer.velocity[name], g)
+
+
+# --- every optimizer equals torch.optim, step by step ----------------------------------------
+
+OPTIMIZERS = [
+    # (bp optimizer, its arguments, torch.optim's class name, its arguments)
+    ("SGD", dict(lr=0.1), "SGD", dict(lr=0.1)),
+    ("SGD", dict(lr=0.1, momentum=0.9, weight_decay=0.01), "SGD", dict(lr=0.1, momentum=0.9, weight_decay=0.01)),
+    ("SGD", dict(lr=0.1, momentum=0.8, nesterov=True), "SGD", dict(lr=0.1, momentum=0.8, nesterov=True)),
+    ("Adam", dict(), "Adam", dict()),                                   # the defaults, lr 1e-3
+    ("Adam", dict(lr=0.05, weight_decay=0.1), "Adam", dict(lr=0.05, weight_decay=0.1)),
+    ("Adam", dict(lr=0.05, betas=(0.8, 0.99), amsgrad=True), "Adam", dict(lr=0.05, betas=(0.8, 0.99), amsgrad=True)),
+    ("AdamW", dict(lr=0.05), "AdamW", dict(lr=0.05)),                   # weight decay 0.01 by default
+    ("AdamW", dict(lr=0.05, weight_decay=0.3, eps=1e-6), "AdamW", dict(lr=0.05, weight_decay=0.3, eps=1e-6)),
+]
+
+
+def _torch_twin(torch, net):
+    twin = torch.nn.Sequential(torch.nn.Linear(3, 5), torch.nn.Tanh(), torch.nn.Linear(5, 2)).double()
+    with torch.no_grad():
+        for value, param in zip(net.state_dict().values(), twin.parameters()):
+            param.copy_(torch.from_numpy(value))
+    return twin
+
+
+@pytest.mark.parametrize("ours_name, ours_args, torch_name, torch_args", OPTIMIZERS,
+                         ids=[f"{o[0]}-{'-'.join(o[1]) or 'defaults'}" for o in OPTIMIZERS])
+def test_every_optimizer_equals_torch_optim_over_many_steps(rng, ours_name, ours_args, torch_name, torch_args):
+    torch = pytest.importorskip("torch")
+    net = make_net((3, 5, 2), "tanh", rng)
+    twin = _torch_twin(torch, net)
+    ours = getattr(bp, ours_name)(net, **ours_args)
+    theirs = getattr(torch.optim, torch_name)(twin.parameters(), **torch_args)
+    start, largest = net.state_dict(), 0.0
+    for step in range(30):
+        X, y = batch(rng, 4, 3, "mse", 2)          # a new mini-batch every step
+        _gradients(net, X, y, bp.MSELoss())
+        ours.step()
+        theirs.zero_grad()
+        torch.nn.functional.mse_loss(twin(torch.from_numpy(X)), torch.from_numpy(y)).backward()
+        theirs.step()
+        for (name, value), param in zip(net.state_dict().items(), twin.parameters()):
+            difference = np.max(np.abs(value - param.detach().numpy()))
+            assert difference <= 1e-12, f"{ours_name} {name} after step {step + 1}: {difference:.2e}"
+            largest = max(largest, difference)
+    moved = max(np.max(np.abs(value - start[name])) for name, value in net.state_dict().items())
+    assert moved > 1e-3                                 # the weights did move
+    print(f"{ours_name}({ours_args}): largest difference from torch.optim.{torch_name} over 30 steps {largest:.1e}")
+
+
+@pytest.mark.parametrize("name", ["SGD", "Adam", "AdamW"])
+def test_every_optimizer_follows_the_contract(rng, name):
+    net = make_net((3, 5, 2), "tanh", rng)
+    X, y = batch(rng, 4, 3, "mse", 2)
+    optimizer = getattr(bp, name)(net, lr=0.05, **({"momentum": 0.9} if name == "SGD" else {}))
+    assert isinstance(optimizer, bp.Optimizer) and optimizer.net is net
+    for _ in range(3):
+        _gradients(net, X, y, bp.MSELoss())
+        optimizer.step()
+    # the state saved, the run continued, restored into a fresh optimizer: the same next step
+    saved, weights = optimizer.state_dict(), net.state_dict()
+    _gradients(net, X, y, bp.MSELoss())
+    optimizer.step()
+    after_one_more = net.state_dict()
+    net.load_state_dict(weights)
+    fresh = getattr(bp, name)(net, lr=1.0)
+    fresh.load_state_dict(saved)
+    assert fresh.lr == 0.05
+    _gradients(net, X, y, bp.MSELoss())
+    fresh.step()
+    for key, value in net.state_dict().items():
+        np.testing.assert_array_equal(value, after_one_more[key])
+    # zero_grad forgets the gradients: a step now is an error that says what to do
+    fresh.zero_grad()
+    with pytest.raises(RuntimeError, match=rf"{name}.step\(\): .* Call net.backward"):
+        fresh.step()
+    with pytest.raises(ValueError, match=f"{name}: the learning rate must be a positive"):
+        fresh.lr = -1
+    with pytest.raises(TypeError, match=rf"bp.{name}\(net, lr\)"):
+        getattr(bp, name)([net], lr=0.1)
+
+
+def test_optimizer_arguments_outside_their_range_are_refused_by_name():
+    net = small_net()
+    with pytest.raises(ValueError, match=r"nesterov=True needs a momentum > 0"):
+        bp.SGD(net, 0.1, nesterov=True)
+    with pytest.raises(ValueError, match=r"weight_decay must be a number >= 0"):
+        bp.SGD(net, 0.1, weight_decay=-1e-4)
+    with pytest.raises(ValueError, match=r"betas must be a pair"):
+        bp.Adam(net, betas=0.9)
+    with pytest.raises(ValueError, match=r"each of betas must be a number in \[0, 1\)"):
+        bp.AdamW(net, betas=(0.9, 1.0))
+    with pytest.raises(ValueError, match=r"eps must be a positive"):
+        bp.Adam(net, eps=0)
+
+
+def test_adam_moves_every_entry_by_about_lr_at_its_first_step(rng):
+    # m/(1-b1) = g and s/(1-b2) = g^2 after one step: the step is lr * g / (|g| + eps)
+    net = make_net((3, 5, 2), "tanh", rng)
+    X, y = batch(rng, 4, 3, "mse", 2)
+    start = net.state_dict()
+    g = _gradients(net, X, y, bp.MSELoss())
+    bp.Adam(net, lr=0.01).step()
+    for name, value in net.state_dict().items():
+        np.testing.assert_allclose(start[name] - value, 0.01 * g[name] / (np.abs(g[name]) + 1e-8),
+                                   rtol=1e-12, atol=1e-15)
+
+
+def test_fit_takes_any_optimizer_and_names_the_class_when_it_refuses_one(rng):
+    net = make_net((3, 5, 2), "tanh", rng)
+    X, y = batch(rng, 16, 3, "mse", 2)
+    for optimizer in (bp.Adam(net, lr=0.01), bp.AdamW(net, lr=0.01), bp.SGD(net, 0.05, momentum=0.5)):
+        history = bp.fit(net, bp.MSELoss(), X, y, optimizer, epochs=20)
+        assert history.loss[-1] < history.loss[0]
+    with pytest.raises(TypeError, match=r"optimizer is None; fit needs an optimizer"):
+        bp.fit(net, bp.MSELoss(), X, y, None, epochs=1)
+    with pytest.raises(TypeError, match=r"must be a bp optimizer .* got float"):
+        bp.fit(net, bp.MSELoss(), X, y, 0.1, epochs=1)
+    with pytest.raises(ValueError, match=r"the Adam optimizer was built for another network.*bp.Adam\(net"):
+        bp.fit(net, bp.MSELoss(), X, y, bp.Adam(small_net()), epochs=1)

@@ -144,7 +144,7 @@ def test_fit_refuses_bad_arguments_before_training(bad, match):
 
 def test_fit_refuses_an_optimizer_built_for_another_network():
     net, other, (X, y) = small_net(), small_net(seed=9), data()
-    with pytest.raises(ValueError, match="optimizer was built for another network"):
+    with pytest.raises(ValueError, match="SGD optimizer was built for another network"):
         bp.fit(net, bp.CrossEntropyLoss(), X, y, bp.SGD(other, 0.1), epochs=1)
 
 
