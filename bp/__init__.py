@@ -20,6 +20,7 @@ from .errors import (BackwardBeforeForwardError, LabelError, NonFiniteError, Sha
 from .gradcheck import (GradcheckReport, gradcheck, gradcheck_layer, numerical_gradient,
                         relative_error)
 from .layer import Layer
+from .lstm import LSTM
 from .losses import CrossEntropyLoss, MSELoss, softmax
 from .network import Sequential
 from .optim import SGD, Adam, AdamW, Optimizer
@@ -30,7 +31,7 @@ __version__ = "0.1.0"
 
 __all__ = [
     "Layer", "Dense", "Sigmoid", "Tanh", "ReLU", "sigmoid", "softmax",
-    "RNN", "LastTimeStep", "Conv2D", "MaxPool2D", "Flatten",
+    "RNN", "LSTM", "LastTimeStep", "Conv2D", "MaxPool2D", "Flatten",
     "Sequential", "MSELoss", "CrossEntropyLoss", "Optimizer", "SGD", "Adam", "AdamW", "fit", "evaluate", "History", "accuracy",
     "gradcheck", "gradcheck_layer", "GradcheckReport", "numerical_gradient", "relative_error", "hessian", "sharpness",
     "ShapeError", "NonFiniteError", "LabelError", "BackwardBeforeForwardError", "TrainingDiverged",

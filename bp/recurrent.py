@@ -35,7 +35,7 @@ from .layer import Layer
 
 
 class RNN(Layer):
-    """Elman recurrent layer h_t = tanh(W_xh x_t + W_hh h_{t-1} + b), h_0 = 0.
+    """Elman recurrent layer h_t = tanh(W_xh x_t + W_hh h_{t-1} + b), h_0 = 0 or given.
 
     Derived in the chapter "Recurrent networks".
 
@@ -59,6 +59,10 @@ class RNN(Layer):
     states h_1..h_T. ``params``: "W_xh" (n_hidden, n_in), "W_hh"
     (n_hidden, n_hidden), "b" (n_hidden,); ``grads`` has the same keys and
     shapes after ``backward``.
+
+    State: ``forward(X, h0)`` starts from h0 (N, n_hidden) instead of zeros;
+    ``final_state`` is h_T after forward and ``state_grad`` is dC/dh_0 after backward
+    (with truncate=k, the part that reaches h_0 through the window).
     """
 
     def __init__(self, n_in, n_hidden, *, rng=None, truncate=None):
@@ -68,6 +72,8 @@ class RNN(Layer):
         rng = check_rng(rng, "RNN")
         self.n_in, self.n_hidden = int(n_in), int(n_hidden)
         self.truncate = truncate  # checked by the property setter below
+        self.final_state = None   # h_T of the last forward
+        self.state_grad = None    # dC/dh_0 of the last backward
         bound = 1.0 / np.sqrt(self.n_hidden)  # torch.nn.RNN: U(-1/sqrt(hidden), 1/sqrt(hidden))
         self.params = {
             "W_xh": rng.uniform(-bound, bound, size=(self.n_hidden, self.n_in)),
@@ -86,22 +92,27 @@ class RNN(Layer):
             raise ValueError(f"RNN: truncate must be None (full BPTT) or a positive integer, got {k!r}.")
         self._truncate = None if k is None else int(k)
 
-    def forward(self, X):
-        """Run the recurrence over time.  X: (N, T, n_in) -> H: (N, T, n_hidden)."""
+    def forward(self, X, h0=None):
+        """Run the recurrence over time.  X: (N, T, n_in) -> H: (N, T, n_hidden).
+
+        h0: the initial state (N, n_hidden), zeros if None. ``final_state`` is h_T after
+        the call: pass it as the next chunk's h0 to carry the state along a long sequence.
+        """
         X = as_float_array(X, self)
         _check_sequence(X, self.n_in, self)
         check_finite(X, self)
         W_xh, W_hh, b = self.params["W_xh"], self.params["W_hh"], self.params["b"]
         N, T, _ = X.shape
         H = np.empty((N, T, self.n_hidden))
-        h = np.zeros((N, self.n_hidden))                 # h_0 = 0
+        h = h0 = _initial_state(h0, N, self.n_hidden, self)   # h_0 (zeros by default)
         for t in range(T):
             z = X[:, t] @ W_xh.T + h @ W_hh.T + b         # z_t = W_xh x_t + W_hh h_{t-1} + b
             h = np.tanh(z)                               # h_t = tanh(z_t)
             H[:, t] = h
-        # backward needs x_t, h_t and h_{t-1}; H_prev[:, t] is h_{t-1} (h_0 = 0 first)
-        H_prev = np.concatenate([np.zeros((N, 1, self.n_hidden)), H[:, :-1]], axis=1)
+        # backward needs x_t, h_t and h_{t-1}; H_prev[:, t] is h_{t-1} (h_0 first)
+        H_prev = np.concatenate([h0[:, None], H[:, :-1]], axis=1)
         self._cache = (X, H, H_prev)
+        self.final_state = h.copy()
         return H
 
     def backward(self, dH, input_grad=True):
@@ -123,6 +134,7 @@ class RNN(Layer):
         self.grads["W_xh"] = np.einsum("nth,nti->hi", dZ, X)       # dC/dW_xh = sum_t dz_t x_t^T
         self.grads["W_hh"] = np.einsum("nth,ntj->hj", dZ, H_prev)  # dC/dW_hh = sum_t dz_t h_{t-1}^T
         self.grads["b"] = dZ.sum(axis=(0, 1))                      # dC/db    = sum_t dz_t
+        self.state_grad = dZ[:, 0] @ self.params["W_hh"]           # dC/dh_0  = W_hh^T dz_1
         if not input_grad:
             return None
         return dZ @ W_xh                                           # dC/dx_t  = W_xh^T dz_t
@@ -201,3 +213,15 @@ def _check_sequence(X, n_features, who):
             hint = (" A batch of sequences is 3-D (N, T, features): one sequence needs"
                     " X.reshape(1, T, -1), one step per example X.reshape(N, 1, -1).")
         raise ShapeError(f"{who}: expected input of shape {shown}, got {X.shape}.{hint}") from error
+
+
+def _initial_state(h0, N, n_hidden, who):
+    """h0 as a float array of shape (N, n_hidden); zeros for None."""
+    if h0 is None:
+        return np.zeros((N, n_hidden))
+    h0 = as_float_array(h0, who, "h0")
+    if h0.shape != (N, n_hidden):
+        raise ShapeError(f"{who}: h0 must have shape ({N}, {n_hidden}), one state per sequence of "
+                         f"the batch (e.g. the layer's final_state after the previous chunk), got {h0.shape}.")
+    check_finite(h0, who, "h0")
+    return h0

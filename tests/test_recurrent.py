@@ -205,3 +205,155 @@ def test_pooling_and_recurrent_shape_errors():
         MaxPool2D((2, 3)).forward(np.ones((1, 1, 4, 2)))
     with pytest.raises(bp.ShapeError, match=r"LastTimeStep\(\): expected input of shape \(N, T, n\)"):
         LastTimeStep().forward(np.ones((4, 5)))
+
+
+# --- initial and final states: carrying the memory across chunks -----------------------------
+
+
+def state_gradcheck(layer, X, state, rng, eps=1e-6):
+    """Relative error of the layer's state_grad against finite differences of
+    C = sum(R * layer.forward(X, state)), one entry per array of the state."""
+    R = rng.normal(size=(X.shape[0], X.shape[1], layer.n_hidden))
+    arrays = list(state) if isinstance(state, tuple) else [state]
+
+    def cost():
+        given = tuple(arrays) if isinstance(state, tuple) else arrays[0]
+        return float(np.sum(R * layer.forward(X, given)))
+
+    cost()
+    layer.backward(R)
+    analytic = layer.state_grad if isinstance(state, tuple) else (layer.state_grad,)
+    return [bp.relative_error(a, bp.numerical_gradient(cost, array, eps))
+            for a, array in zip(analytic, arrays)]
+
+
+def test_rnn_carries_its_state_across_chunks_as_one_long_sequence_does():
+    rnn, X, rng = rnn_and_batch(seed=3)
+    whole = rnn.forward(X)
+    first = rnn.forward(X[:, :4])
+    second = rnn.forward(X[:, 4:], h0=rnn.final_state)
+    np.testing.assert_allclose(np.concatenate([first, second], axis=1), whole, rtol=0, atol=1e-15)
+    np.testing.assert_array_equal(rnn.final_state, whole[:, -1])
+
+
+def test_rnn_gradient_of_its_initial_state_matches_finite_differences():
+    rnn, X, rng = rnn_and_batch(seed=4)
+    h0 = rng.normal(0.0, 0.5, size=(N, N_HIDDEN))
+    [error] = state_gradcheck(rnn, X, h0, rng)
+    assert error < 1e-6, error
+    report = layer_gradcheck(rnn, X, rng)       # the weights' gradients still check out
+    report.assert_ok(1e-6)
+
+
+def test_an_initial_state_of_the_wrong_shape_is_refused_by_name():
+    rnn, X, _ = rnn_and_batch()
+    with pytest.raises(bp.ShapeError, match=r"RNN\(3 -> 5\): h0 must have shape \(4, 5\).*got \(5,\)"):
+        rnn.forward(X, h0=np.zeros(N_HIDDEN))
+    lstm = bp.LSTM(N_IN, N_HIDDEN, rng=0)
+    with pytest.raises(bp.ShapeError, match=r"state must be a pair \(h0, c0\)"):
+        lstm.forward(X, state=np.zeros((N, N_HIDDEN)))
+    with pytest.raises(bp.ShapeError, match=r"c0 must have shape \(4, 5\)"):
+        lstm.forward(X, state=(np.zeros((N, N_HIDDEN)), np.zeros((1, N_HIDDEN))))
+
+
+# --- LSTM -----------------------------------------------------------------------------------
+
+
+def lstm_and_batch(seed=0, lstm_class=bp.LSTM):
+    rng = np.random.default_rng(seed)
+    lstm = lstm_class(N_IN, N_HIDDEN, rng=rng)
+    # larger than the default init, so every gate is well away from 0.5 and matters
+    for value in lstm.params.values():
+        value[:] = rng.normal(0.0, 0.6, value.shape)
+    X = rng.normal(size=(N, T, N_IN))
+    state = (rng.normal(0.0, 0.5, size=(N, N_HIDDEN)), rng.normal(0.0, 0.5, size=(N, N_HIDDEN)))
+    return lstm, X, state, rng
+
+
+def test_lstm_passes_gradcheck_for_every_parameter_the_input_and_the_initial_state():
+    lstm, X, state, rng = lstm_and_batch(seed=1)
+    report = show("LSTM", layer_gradcheck(lstm, X, rng))
+    assert set(report.errors) == {"W_ih", "W_hh", "b", "input"}
+    report.assert_ok(1e-6)
+    errors = state_gradcheck(lstm, X, state, rng)
+    assert max(errors) < 1e-6, errors
+
+
+def test_lstm_shapes_init_and_chunks():
+    lstm = bp.LSTM(N_IN, N_HIDDEN, rng=2)
+    assert {k: v.shape for k, v in lstm.params.items()} == {
+        "W_ih": (4 * N_HIDDEN, N_IN), "W_hh": (4 * N_HIDDEN, N_HIDDEN), "b": (4 * N_HIDDEN,)}
+    bound = 1 / np.sqrt(N_HIDDEN)
+    assert all(np.all(np.abs(v) <= bound) for v in lstm.params.values())
+    X = np.random.default_rng(0).normal(size=(N, T, N_IN))
+    whole = lstm.forward(X)
+    assert whole.shape == (N, T, N_HIDDEN) and repr(lstm) == "LSTM(3 -> 5)"
+    first = lstm.forward(X[:, :2])
+    second = lstm.forward(X[:, 2:], state=lstm.final_state)
+    np.testing.assert_allclose(np.concatenate([first, second], axis=1), whole, rtol=0, atol=1e-15)
+
+
+def test_lstm_equals_torch_nn_lstm_in_outputs_final_state_and_every_gradient():
+    torch = pytest.importorskip("torch")
+    lstm, X, (h0, c0), rng = lstm_and_batch(seed=5)
+    twin = torch.nn.LSTM(N_IN, N_HIDDEN, batch_first=True).double()
+    with torch.no_grad():
+        twin.weight_ih_l0.copy_(torch.from_numpy(lstm.params["W_ih"]))
+        twin.weight_hh_l0.copy_(torch.from_numpy(lstm.params["W_hh"]))
+        twin.bias_ih_l0.copy_(torch.from_numpy(lstm.params["b"]))
+        twin.bias_hh_l0.zero_()                  # bp's b is torch's b_ih + b_hh
+    R = rng.normal(size=(N, T, N_HIDDEN))
+    H = lstm.forward(X, state=(h0, c0))
+    dX = lstm.backward(R)
+    tX, th0, tc0 = (torch.tensor(a, requires_grad=True) for a in (X, h0[None], c0[None]))
+    tH, (thT, tcT) = twin(tX, (th0, tc0))
+    (tH * torch.from_numpy(R)).sum().backward()
+    pairs = {"output": (H, tH), "h_T": (lstm.final_state[0], thT[0]), "c_T": (lstm.final_state[1], tcT[0]),
+             "dX": (dX, tX.grad), "dh0": (lstm.state_grad[0], th0.grad[0]), "dc0": (lstm.state_grad[1], tc0.grad[0]),
+             "W_ih": (lstm.grads["W_ih"], twin.weight_ih_l0.grad), "W_hh": (lstm.grads["W_hh"], twin.weight_hh_l0.grad),
+             "b": (lstm.grads["b"], twin.bias_ih_l0.grad)}
+    differences = {name: float(np.max(np.abs(ours - theirs.detach().numpy()))) for name, (ours, theirs) in pairs.items()}
+    print("LSTM against torch.nn.LSTM, largest difference:", max(differences.values()), differences)
+    assert max(differences.values()) <= 1e-10, differences
+
+
+class LSTMWithoutCellPath(bp.LSTM):
+    """Forgets that c_{t-1} reaches c_t through the forget gate: dc_{t -> t-1} = 0."""
+
+    def backward(self, dH, input_grad=True):
+        forget = self.params["W_hh"]                 # the mistake is planted in the loop below
+        X, hs, cs, gates = self._cached()
+        N, T, _ = X.shape
+        H = self.n_hidden
+        dA = np.empty((N, T, 4 * H))
+        dh_next = np.zeros((N, H))
+        for t in reversed(range(T)):
+            i, f, g, o = (gates[:, t, k * H:(k + 1) * H] for k in range(4))
+            tanh_c = np.tanh(cs[:, t + 1])
+            dh = dH[:, t] + dh_next
+            dc = dh * o * (1.0 - tanh_c ** 2)        # the planted mistake: no dc from step t+1
+            dA[:, t] = np.concatenate([dc * g * i * (1 - i), dc * cs[:, t] * f * (1 - f),
+                                       dc * i * (1 - g ** 2), dh * tanh_c * o * (1 - o)], axis=1)
+            dh_next = dA[:, t] @ forget
+        self.grads["W_ih"] = np.einsum("nta,nti->ai", dA, X)
+        self.grads["W_hh"] = np.einsum("nta,ntj->aj", dA, hs[:, :-1])
+        self.grads["b"] = dA.sum(axis=(0, 1))
+        return dA @ self.params["W_ih"]
+
+
+class LSTMWithSwappedGates(bp.LSTM):
+    """Reads the gates in the order (i, g, f, o) in backward, as a slip in the slicing would."""
+
+    def _cached(self):
+        X, hs, cs, gates = super()._cached()
+        H = self.n_hidden
+        swapped = np.concatenate([gates[..., :H], gates[..., 2 * H:3 * H], gates[..., H:2 * H],
+                                  gates[..., 3 * H:]], axis=-1)
+        return X, hs, cs, swapped
+
+
+@pytest.mark.parametrize("planted", [LSTMWithoutCellPath, LSTMWithSwappedGates])
+def test_lstm_gradcheck_catches_a_planted_mistake(planted):
+    lstm, X, _, rng = lstm_and_batch(seed=1, lstm_class=planted)
+    report = layer_gradcheck(lstm, X, rng)
+    assert report.worst > 1e-3, report
