@@ -25,7 +25,7 @@ from .losses import CrossEntropyLoss, MSELoss, softmax
 from .network import Sequential
 from .optim import SGD, Adam, AdamW, Optimizer
 from .recurrent import RNN, LastTimeStep
-from .training import History, accuracy, evaluate, fit
+from .training import History, TrainingWarning, accuracy, evaluate, fit
 
 __version__ = "0.1.0"
 
@@ -34,6 +34,6 @@ __all__ = [
     "RNN", "LSTM", "LastTimeStep", "Conv2D", "MaxPool2D", "Flatten",
     "Sequential", "MSELoss", "CrossEntropyLoss", "Optimizer", "SGD", "Adam", "AdamW", "fit", "evaluate", "History", "accuracy",
     "gradcheck", "gradcheck_layer", "GradcheckReport", "numerical_gradient", "relative_error", "hessian", "sharpness",
-    "ShapeError", "NonFiniteError", "LabelError", "BackwardBeforeForwardError", "TrainingDiverged",
+    "ShapeError", "NonFiniteError", "LabelError", "BackwardBeforeForwardError", "TrainingDiverged", "TrainingWarning",
     "datasets", "init",
 ]

@@ -109,6 +109,15 @@ def check_labels(labels, n_examples, n_classes, who):
     if labels.ndim == 2 and labels.shape == (n_examples, 1):
         raise LabelError(f"{who}: expected labels of shape ({n_examples},), one class index per "
                          f"example, got {labels.shape}. Use y.ravel().")
+    if labels.dtype.kind in "USO":
+        shown = ", ".join(repr(str(v)) for v in np.unique(labels.astype(str))[:3])
+        raise LabelError(f"{who}: labels must be class indices 0..K-1, got strings ({shown}, ...). "
+                         f"Number the classes first: classes, y = np.unique(y, return_inverse=True).")
+    if (labels.ndim == 2 and labels.shape[0] == n_examples and labels.shape[1] > 1
+            and np.all((labels == 0) | (labels == 1)) and np.all(labels.sum(axis=1) == 1)):
+        raise LabelError(f"{who}: the labels look one-hot encoded, shape {labels.shape}; "
+                         f"CrossEntropyLoss takes one class index per example, as PyTorch's does: "
+                         f"use y.argmax(axis=1).")
     if not (np.issubdtype(labels.dtype, np.integer)):
         raise LabelError(f"{who}: labels must be integers (class indices), got dtype {labels.dtype}. "
                          f"Use y.astype(int).")

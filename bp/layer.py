@@ -26,6 +26,10 @@ class Layer:
         self.grads = {}
         self._cache = None  # what forward() keeps for backward(); None until forward runs
 
+    def __call__(self, *args, **kwargs):
+        """``layer(X)`` is ``layer.forward(X)``, as in PyTorch."""
+        return self.forward(*args, **kwargs)
+
     def forward(self, X):  # pragma: no cover - every layer overrides it
         raise NotImplementedError
 

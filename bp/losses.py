@@ -63,8 +63,12 @@ class MSELoss(Loss):
         pred = as_float_array(pred, "MSELoss", "prediction")
         target = as_float_array(target, "MSELoss", "target")
         if pred.shape != target.shape:
-            hint = " Use target.reshape(-1, 1) for one output per example." if (
-                target.ndim == 1 and pred.shape == (target.shape[0], 1)) else ""
+            hint = ""
+            if target.ndim == 1 and pred.shape == (target.shape[0], 1):
+                hint = " Use target.reshape(-1, 1) for one output per example."
+            elif pred.ndim == 1 and target.ndim == 2 and target.shape[0] == pred.shape[0]:
+                hint = (" Are the arguments swapped? Write loss.forward(prediction, target): the "
+                        "network's output first, as in PyTorch.")
             raise ShapeError(f"MSELoss: target shape {target.shape} does not match prediction "
                              f"shape {pred.shape}.{hint}")
         check_finite(pred, "MSELoss", "prediction")
@@ -104,6 +108,12 @@ class CrossEntropyLoss(Loss):
     """
 
     def _compute(self, logits, labels):
+        if (np.ndim(logits) == 1 and np.ndim(labels) == 2
+                and np.issubdtype(np.asarray(logits).dtype, np.integer)):
+            raise ShapeError(f"CrossEntropyLoss: the arguments look swapped: got labels-like "
+                             f"integers of shape {np.shape(logits)} first and an array of shape "
+                             f"{np.shape(labels)} second. Write loss.forward(logits, labels): the "
+                             f"network's output first, as in PyTorch.")
         logits = as_float_array(logits, "CrossEntropyLoss", "logits")
         check_shape(logits, (None, None), "CrossEntropyLoss", "logits")
         check_finite(logits, "CrossEntropyLoss", "logits")

@@ -20,6 +20,7 @@ import numpy as np
 
 from .errors import ShapeError, as_float_array, check_finite
 from .layer import Layer
+from .losses import softmax
 
 
 class Sequential:
@@ -52,6 +53,10 @@ class Sequential:
         self._forward_caches = [layer._cache for layer in self.layers]
         return X
 
+    def __call__(self, X):
+        """``net(X)`` is ``net.forward(X)``, as in PyTorch."""
+        return self.forward(X)
+
     def predict(self, X):
         """The output for X, keeping nothing for backward (like ``torch.no_grad()``).
 
@@ -65,6 +70,17 @@ class Sequential:
             for layer, cache in zip(self.layers, kept[0]):
                 layer._cache = cache
             self._forward_caches = kept[1]
+
+    def predict_proba(self, X):
+        """Class probabilities (N, K) for a classifier whose last layer gives K >= 2 logits
+        (trained with CrossEntropyLoss): the softmax of ``predict(X)``, row by row."""
+        logits = self.predict(X)
+        if logits.ndim != 2 or logits.shape[1] < 2:
+            raise ShapeError(f"Sequential.predict_proba: expected the network to output K >= 2 "
+                             f"logits per example, one per class (as CrossEntropyLoss trains), "
+                             f"got outputs of shape {logits.shape}. For a regression network use "
+                             f"net.predict(X).")
+        return softmax(logits)
 
     def backward(self, dY, input_grad=True):
         """Backpropagation: dC/d output -> dC/d input; fills every layer's grads.

@@ -3,6 +3,7 @@
 This is the algorithm of the chapter "The backpropagation algorithm" as code.
 """
 import time
+import warnings
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -10,7 +11,7 @@ import numpy as np
 from .errors import (NonFiniteError, ShapeError, TrainingDiverged, as_float_array,
                      check_finite, check_labels, check_positive_int, check_positive_number,
                      check_shape)
-from .losses import CrossEntropyLoss
+from .losses import CrossEntropyLoss, MSELoss
 from .optim import Optimizer
 
 
@@ -29,6 +30,7 @@ class History:
     val_loss: list = field(default_factory=list)
     val_accuracy: list = field(default_factory=list)
     stopped: str = ""  # why training ended before the last epoch; "" if it ran them all
+    warning: str = ""  # what fit warned about at the end (a run that learned nothing), or ""
 
     @property
     def epochs(self):
@@ -137,7 +139,11 @@ def fit(net, loss_fn, X, y, optimizer, *, epochs, batch_size=None, rng=None,
     that updates in place (a carriage return), in Jupyter and in a terminal alike.
 
     Raises :class:`bp.TrainingDiverged` naming the epoch and learning rate
-    if the loss (or any value on the way to it) becomes NaN or infinite.
+    if the loss (or any value on the way to it) becomes NaN or infinite, or grows
+    past ``GROWTH_LIMIT`` (a million) times its first value. A run of at least
+    ``EPOCHS_TO_JUDGE`` epochs that ends no better than a constant guess (the
+    commonest class; the mean target) warns with a :class:`bp.TrainingWarning`
+    that suggests the likely cause; ``history.warning`` keeps the message.
     """
     X, y = _checked_data(X, y, loss_fn, "fit")
     N = X.shape[0]
@@ -162,7 +168,60 @@ def fit(net, loss_fn, X, y, optimizer, *, epochs, batch_size=None, rng=None,
     finally:
         if progress:
             print(flush=True)       # end the progress line, whatever happened
+    message = no_better_than_guessing(history, loss_fn, X, y, optimizer)
+    if message:
+        history.warning = message
+        warnings.warn(message, TrainingWarning, stacklevel=2)
     return history
+
+
+# A loss this many times its start (or than 1, if it started lower) is a run that is
+# blowing up, even while its numbers are still finite.
+GROWTH_LIMIT = 1e6
+# The fewest epochs after which a run that learned nothing is worth a warning
+# (shorter runs, such as one epoch at a time in a loop, are not judged).
+EPOCHS_TO_JUDGE = 20
+
+
+class TrainingWarning(UserWarning):
+    """fit() ran to the end but the network learned nothing useful; the message says why."""
+
+
+def no_better_than_guessing(history, loss_fn, X, y, optimizer):
+    """A message if the run ended no better than the constant guess (the commonest class
+    for classification, the mean target for regression), else "". The message suggests
+    what is likely wrong: inputs far from standardised, or the learning rate."""
+    if history.epochs < EPOCHS_TO_JUDGE:
+        return ""
+    if _is_classification(loss_fn):
+        counts = np.bincount(y)
+        if len(counts) < 2 or history.accuracy[-1] > counts.max() / len(y) + 1e-12:
+            return ""
+        what = (f"its training accuracy {history.accuracy[-1]:.3g} is no better than always "
+                f"predicting the commonest class, {int(counts.argmax())} ({counts.max() / len(y):.3g} of the examples)")
+    elif isinstance(loss_fn, MSELoss):
+        guess = float(np.mean((y - y.mean(axis=0)) ** 2))
+        if history.loss[-1] < guess * (1 - 1e-9):
+            return ""
+        what = (f"its training loss {history.loss[-1]:.3g} is no lower than that of always "
+                f"predicting the mean target ({guess:.3g})")
+    else:
+        return ""
+    largest = float(np.max(np.abs(X))) if X.size else 0.0
+    symmetric = [i for i, layer in enumerate(optimizer.net.layers)
+                 if "W" in layer.params and layer.params["W"].shape[0] > 1
+                 and np.all(layer.params["W"] == layer.params["W"][:1])]
+    if symmetric:
+        hint = (f"Layer {symmetric[0]} has every unit's weights equal, so its units compute the same "
+                f"thing and get the same updates (a symmetric start such as init=\"zeros\"): start "
+                f"from random weights, e.g. the default init with rng=0.")
+    elif largest > 10:
+        hint = (f"The inputs reach {largest:.3g}: standardise them, "
+                f"X = (X - X.mean(axis=0)) / X.std(axis=0), with the training set's mean and std.")
+    else:
+        hint = (f"Try another learning rate (this run used {optimizer.lr:.3g}; a smaller one if the "
+                f"loss jumped about, a larger one if it hardly moved) or more epochs.")
+    return f"fit: after {history.epochs} epochs {what}. {hint}"
 
 
 class _Progress:
@@ -171,9 +230,9 @@ class _Progress:
     def __init__(self, epochs):
         self.epochs, self.last_shown = epochs, 0.0
 
-    def show(self, epoch, loss):
+    def show(self, epoch, loss, last=False):
         now = time.monotonic()
-        if now - self.last_shown >= 0.1 or epoch == self.epochs:
+        if now - self.last_shown >= 0.1 or epoch == self.epochs or last:
             print(f"\rfit: epoch {epoch}/{self.epochs}  loss {loss:.4g}", end="", flush=True)
             self.last_shown = now
 
@@ -183,6 +242,7 @@ def _train(net, loss_fn, X, y, optimizer, history, epochs, batch_size, rng, vali
     """The loop of :func:`fit`, on arguments it has checked; appends to ``history``."""
     N = X.shape[0]
     lr = optimizer.lr
+    first_loss = None
     for epoch in range(1, epochs + 1):
         order = np.arange(N) if batch_size is None or batch_size >= N else rng.permutation(N)
         step = N if batch_size is None else batch_size
@@ -199,6 +259,11 @@ def _train(net, loss_fn, X, y, optimizer, history, epochs, batch_size, rng, vali
                     value = loss_fn.forward(pred, yb)
                     if not np.isfinite(value):
                         raise NonFiniteError(f"the loss is {value}")
+                    if first_loss is None:
+                        first_loss = value
+                    elif value > GROWTH_LIMIT * max(first_loss, 1.0):
+                        raise NonFiniteError(f"the loss grew from {first_loss:.3g} to {value:.3g}, "
+                                             f"more than {GROWTH_LIMIT:.0e} times its start")
                     net.backward(loss_fn.backward(), input_grad=False)
                     optimizer.step()
             except NonFiniteError as err:
@@ -226,10 +291,12 @@ def _train(net, loss_fn, X, y, optimizer, history, epochs, batch_size, rng, vali
         if tol is not None and epoch > 1 and abs(history.loss[-2] - history.loss[-1]) < tol:
             history.stopped = (f"epoch {epoch}: the training loss changed by less than "
                                f"tol={tol:g} since the previous epoch")
-            break
-        if patience is not None and validation is not None:
+        if patience is not None and validation is not None and not history.stopped:
             best_epoch = int(np.argmin(history.val_loss)) + 1
             if epoch - best_epoch >= patience:
                 history.stopped = (f"epoch {epoch}: no new minimum of the validation loss "
                                    f"for {patience} epochs (best at epoch {best_epoch})")
-                break
+        if history.stopped:
+            if progress is not None:
+                progress.show(epoch, history.loss[-1], last=True)   # the line ends where training did
+            break

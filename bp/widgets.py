@@ -22,6 +22,7 @@ import html
 import json
 import math
 import os
+import warnings
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -35,7 +36,7 @@ from .extras import require
 from .losses import MSELoss
 from .network import Sequential
 from .optim import SGD
-from .training import fit
+from .training import TrainingWarning, fit
 
 anywidget = require("anywidget", "bp.widgets")
 import traitlets  # noqa: E402  (comes with anywidget, through ipywidgets)
@@ -88,7 +89,10 @@ class CurveFitting:
     def train(self, lr, epochs, seed):
         net = self.make_net(seed)
         try:
-            history = fit(net, MSELoss(), self.X, self.y, SGD(net, lr), epochs=epochs)
+            # The explorer tries rates that fail on purpose and says so itself: no warnings.
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore", TrainingWarning)
+                history = fit(net, MSELoss(), self.X, self.y, SGD(net, lr), epochs=epochs)
         except TrainingDiverged as err:
             return Run(lr, epochs, seed, list(err.history.loss), None, diverged_at=err.epoch)
         return Run(lr, epochs, seed, list(history.loss), net.forward(self.grid).ravel())

@@ -223,3 +223,17 @@ def test_pickling_leaves_the_caches_out_and_errors_unpickle(rng):
     error = bp.TrainingDiverged("diverged", epoch=3, lr=0.5, history=bp.History(loss=[1.0]))
     again = pickle.loads(pickle.dumps(error))
     assert (str(again), again.epoch, again.lr, again.history.loss) == ("diverged", 3, 0.5, [1.0])
+
+
+def test_calling_a_network_or_a_layer_is_forward_and_predict_proba_is_the_softmax():
+    rng = np.random.default_rng(0)
+    net = bp.Sequential([bp.Dense(2, 4, rng=0), bp.Tanh(), bp.Dense(4, 3, rng=1)])
+    X = rng.normal(size=(5, 2))
+    np.testing.assert_array_equal(net(X), net.forward(X))
+    np.testing.assert_array_equal(net.layers[0](X), net.layers[0].forward(X))
+    P = net.predict_proba(X)
+    np.testing.assert_allclose(P, bp.softmax(net.predict(X)), rtol=0, atol=0)
+    np.testing.assert_allclose(P.sum(axis=1), 1.0, rtol=0, atol=1e-15)
+    regression = bp.Sequential([bp.Dense(2, 1, rng=0)])
+    with pytest.raises(bp.ShapeError, match=r"predict_proba: expected the network to output K >= 2 logits"):
+        regression.predict_proba(X)

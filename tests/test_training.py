@@ -47,15 +47,16 @@ def test_divergence_names_the_epoch_and_learning_rate(rng):
 
 def test_divergence_seen_first_on_the_validation_data_is_reported_the_same_way():
     # The training loss of an epoch can still be finite when the weights it ends with
-    # already overflow on the validation data: that must be TrainingDiverged too,
-    # not a numpy warning or a NonFiniteError from inside a layer.
+    # already overflow on the validation data (here: validation inputs of 1e200, whose
+    # squared errors overflow): that must be TrainingDiverged too, not a numpy warning
+    # or a NonFiniteError from inside a layer.
     X, y = bp.datasets.regression_curve(12, np.random.default_rng(1), noise=0.3)
     net = bp.Sequential([bp.Dense(1, 64, rng=np.random.default_rng(6), init="he"), bp.ReLU(),
                          bp.Dense(64, 1, rng=np.random.default_rng(7), init="he")])
     with warnings.catch_warnings():
         warnings.simplefilter("error")  # any RuntimeWarning fails the test
         with pytest.raises(bp.TrainingDiverged, match="validation loss is inf") as info:
-            bp.fit(net, bp.MSELoss(), X, y, bp.SGD(net, 0.05), epochs=200, validation=(X, y))
+            bp.fit(net, bp.MSELoss(), X, y, bp.SGD(net, 0.001), epochs=200, validation=(X * 1e200, y))
     assert info.value.epoch == len(info.value.history.loss)
 
 
@@ -163,3 +164,83 @@ def test_nan_in_targets_or_validation_data_is_named_before_training():
     with pytest.raises(bp.NonFiniteError, match=r"fit: X_val \(validation\) contains nan"):
         bp.fit(net, bp.MSELoss(), X, np.zeros((4, 2)), bp.SGD(net, 0.1), epochs=1,
                validation=(X_val, np.zeros((4, 2))))
+
+
+# --- training that notices: each silent failure now has its own message -------------------------
+
+
+def test_a_loss_that_grows_a_million_fold_is_called_divergence_before_it_overflows():
+    rng = np.random.default_rng(0)
+    X = rng.normal(size=(50, 3)) * 30
+    y = X @ np.array([[1.0], [2.0], [3.0]])
+    net = bp.Sequential([bp.Dense(3, 1, rng=0)])
+    with pytest.raises(bp.TrainingDiverged, match=r"the loss grew from \S+ to \S+, more than 1e\+06 times its start") as caught:
+        bp.fit(net, bp.MSELoss(), X, y, bp.SGD(net, 0.01), epochs=100)
+    assert caught.value.epoch < 10 and np.all(np.isfinite(caught.value.history.loss))
+
+
+def _unscaled_classification(scale):
+    rng = np.random.default_rng(3)
+    X = rng.normal(size=(60, 4))
+    y = (X[:, 0] + X[:, 1] > 0.8).astype(int)        # a third of the examples in class 1
+    X = X * np.array([1.0, 1.0, 1.0, scale]) + np.array([0.0, 0.0, 0.0, scale])
+    return X, y
+
+
+def test_a_run_no_better_than_the_commonest_class_warns_and_suggests_standardising():
+    X, y = _unscaled_classification(3000.0)
+    net = bp.Sequential([bp.Dense(4, 8, rng=0), bp.Tanh(), bp.Dense(8, 2, rng=1)])
+    with pytest.warns(bp.TrainingWarning, match=r"no better than always predicting the commonest "
+                                                 r"class, 0 .* The inputs reach \S+: standardise them"):
+        history = bp.fit(net, bp.CrossEntropyLoss(), X, y, bp.SGD(net, 0.1), epochs=30)
+    assert "standardise" in history.warning
+    Xs = (X - X.mean(axis=0)) / X.std(axis=0)
+    net = bp.Sequential([bp.Dense(4, 8, rng=0), bp.Tanh(), bp.Dense(8, 2, rng=1)])
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")                # standardised, it learns: no warning
+        history = bp.fit(net, bp.CrossEntropyLoss(), Xs, y, bp.SGD(net, 0.5), epochs=30)
+    assert history.warning == "" and history.accuracy[-1] > 0.8
+
+
+def test_a_regression_no_better_than_the_mean_warns_and_suggests_another_rate():
+    rng = np.random.default_rng(4)
+    X = rng.normal(size=(40, 2))
+    y = np.sin(3 * X[:, :1])
+    net = bp.Sequential([bp.Dense(2, 6, rng=0), bp.Tanh(), bp.Dense(6, 1, rng=1)])
+    with pytest.warns(bp.TrainingWarning, match=r"no lower than that of always predicting the mean "
+                                                 r"target .* Try another learning rate \(this run used 1e-09"):
+        bp.fit(net, bp.MSELoss(), X, y, bp.SGD(net, 1e-9), epochs=20)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")                # too short a run to judge
+        bp.fit(net, bp.MSELoss(), X, y, bp.SGD(net, 1e-9), epochs=19)
+
+
+def test_the_progress_line_ends_on_the_epoch_where_early_stopping_stopped(capsys):
+    rng = np.random.default_rng(0)
+    X = rng.normal(size=(50, 3))
+    y = X @ np.array([[1.0], [2.0], [3.0]])
+    net = bp.Sequential([bp.Dense(3, 1, rng=0)])
+    history = bp.fit(net, bp.MSELoss(), X, y, bp.SGD(net, 0.1), epochs=200, tol=1e-3, progress=True)
+    last = capsys.readouterr().out.split("\r")[-1]
+    assert history.epochs < 200 and last.startswith(f"fit: epoch {history.epochs}/200 "), last
+
+
+@pytest.mark.parametrize("labels, message", [
+    (np.array(list("abcabc")), r"got strings \('a', 'b', 'c', \.\.\.\)\. Number the classes first: "
+                               r"classes, y = np.unique\(y, return_inverse=True\)"),
+    (np.eye(3)[[0, 1, 2, 0, 1, 2]], r"look one-hot encoded, shape \(6, 3\).*y.argmax\(axis=1\)"),
+])
+def test_labels_in_another_form_get_their_own_hint(labels, message):
+    net = bp.Sequential([bp.Dense(2, 3, rng=0)])
+    X = np.random.default_rng(0).normal(size=(6, 2))
+    with pytest.raises(bp.LabelError, match=message):
+        bp.fit(net, bp.CrossEntropyLoss(), X, labels, bp.SGD(net, 0.1), epochs=1)
+
+
+def test_swapped_loss_arguments_are_named_as_swapped():
+    logits = np.random.default_rng(0).normal(size=(6, 3))
+    labels = np.array([0, 1, 2, 0, 1, 2])
+    with pytest.raises(bp.ShapeError, match=r"the arguments look swapped.*loss.forward\(logits, labels\)"):
+        bp.CrossEntropyLoss().forward(labels, logits)
+    with pytest.raises(bp.ShapeError, match=r"Are the arguments swapped\? Write loss.forward\(prediction, target\)"):
+        bp.MSELoss().forward(np.zeros(6), logits)

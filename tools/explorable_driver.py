@@ -307,7 +307,7 @@ LATENCY_PROBE = """(root) => {
       const channel = new MessageChannel();
       channel.port1.onmessage = () => {
         probe.samples.push(performance.now() - start);
-        probe.drawing.push(bpUI.drawMs);   // of which the explorable's drawing (common.js)
+        probe.drawing.push(bpUI.drawMs || 0);   // of which the explorable's drawing (common.js)
       };
       channel.port2.postMessage(null);
     });

@@ -12,6 +12,8 @@ default initialiser from ``np.random.default_rng(SEED)`` for every width H. The 
 (playground.js) takes the same steps as ``bp.fit(..., batch_size=None)`` with
 ``bp.SGD``; bp takes them here for the browser test.
 """
+import warnings
+
 import numpy as np
 
 from .. import datasets
@@ -20,7 +22,7 @@ from ..dense import Dense
 from ..losses import CrossEntropyLoss
 from ..network import Sequential
 from ..optim import SGD
-from ..training import evaluate, fit
+from ..training import TrainingWarning, evaluate, fit
 
 TITLE = "Explorable: a playground for a small network"
 SEED = 0                     # the initial weights of every width
@@ -76,7 +78,9 @@ def train(data, width, activation, schedule):
     losses = []
     for lr, epochs in schedule:
         optimizer.lr = lr
-        losses += fit(net, loss_fn, X, y, optimizer, epochs=epochs).loss    # batch_size=None: full batch
+        with warnings.catch_warnings():      # a setting that learns nothing is the page's to show
+            warnings.simplefilter("ignore", TrainingWarning)
+            losses += fit(net, loss_fn, X, y, optimizer, epochs=epochs).loss    # batch_size=None: full batch
     loss_now, accuracy_now = evaluate(net, loss_fn, X, y)
     return {"epoch": len(losses), "loss": [float(v) for v in losses], **weights(net),
             "loss_now": float(loss_now), "accuracy": float(accuracy_now), "net": net}
