@@ -47,7 +47,7 @@ $(BROWSER_STAMP): $(STAMP) tools/requirements-browser.txt
 
 book: $(STAMP) $(BROWSER_STAMP)
 	rm -rf _build
-	BP_BOOK_SITE=1 $(VENV)/bin/jupyter-book build .   # the explorers' kernel-free form (bp/widgets.py)
+	BP_BOOK_SITE=1 $(VENV)/bin/jupyter-book build .   # the explorers' kernel-free form (bpbook/widgets.py)
 	$(PY) tools/explorable_reference.py   # bp's numbers, which the browser test checks the explorables against
 	$(PY) tools/book_pdf.py   # the whole book as a PDF, from the built site (skipped without chromium)
 	@echo "The site is built: open $(CURDIR)/_build/html/index.html"

@@ -1,8 +1,9 @@
 """bp: backpropagation, implemented the way the book derives it.
 
-Only numpy is imported here. ``bp.symbolic`` (sympy), ``bp.plotting``
-(matplotlib) and ``bp.datasets.digits`` (scikit-learn) import what they
-need when they are used.
+Only numpy is imported here. ``bp.symbolic`` (sympy) and ``bp.datasets.digits``
+(scikit-learn) import what they need when they are used. The book's figures,
+explorables and widgets are another package, ``bpbook``, built on this one: bp
+never imports it.
 
     >>> import numpy as np, bp
     >>> rng = np.random.default_rng(0)

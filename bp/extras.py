@@ -4,9 +4,9 @@
 losses, training loop and gradient checks. The book's extra parts need more:
 
     bp.symbolic          sympy
-    bp.plotting          matplotlib
-    bp.widgets           anywidget (with ipywidgets)
     bp.datasets.digits   scikit-learn (for its bundled digits; nothing is downloaded)
+    bpbook.plotting      matplotlib (the book's package, beside bp)
+    bpbook.widgets       anywidget (with ipywidgets)
 
 ``pip install -e ".[book]"`` installs them all (pyproject.toml names them).
 """

@@ -49,16 +49,6 @@ def data(seed=1, N=4):
     return rng.normal(size=(N, 3)), rng.integers(0, 2, size=N)
 
 
-def layer_gradcheck(layer, X, rng):
-    """Relative error of backward() against finite differences, per parameter and for the input.
-
-    The layer is checked through the scalar C = sum(R * layer.forward(X)) with a fixed
-    random R: then dC/d(output) = R, so backward(R) must give dC/dX and fill
-    dC/d(every parameter).
-    """
-    return bp.gradcheck_layer(layer, X, rng)
-
-
 def show(title, report):
     """Print a report (visible with pytest -s), then return it."""
     print(f"\n{title}: worst relative error {report.worst:.1e}\n{report}")

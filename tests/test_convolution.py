@@ -1,21 +1,20 @@
 """Conv2D, MaxPool2D and Flatten: against plain loops and finite differences, tie rules, clear errors.
 
-Gradient checks follow ../shared/conventions.md: float64, all sizes distinct
+Gradient checks follow CONTRIBUTING.md: float64, all sizes distinct
 (C_in=2 != C_out=3, H=7 != W=6), asymmetric kernels, random non-zero parameters,
 every parameter tensor and the input checked. The planted-bug tests show that
 each check is able to fail.
 
 A single layer is checked through the scalar C = sum(R * layer.forward(X))
 with a fixed random R: then dC/d(output) = R, so backward(R) must give
-dC/dX and fill dC/d(every parameter) (layer_gradcheck, in helpers.py).
+dC/dX and fill dC/d(every parameter) (bp.gradcheck_layer).
 """
 import numpy as np
 import pytest
 
 import bp
 from bp.convolution import Conv2D, Flatten, MaxPool2D
-from bp.recurrent import RNN, LastTimeStep
-from helpers import layer_gradcheck, show
+from helpers import show
 
 
 # --- Conv2D -------------------------------------------------------------------------------------
@@ -66,7 +65,7 @@ def test_conv2d_gradients_match_finite_differences(case):
     rng = np.random.default_rng(8)
     conv = Conv2D(2, 3, rng=rng, **CONV_CASES[case])
     X = rng.normal(size=(3, 2, 7, 6))
-    report = show(f"Conv2D {case}", layer_gradcheck(conv, X, rng))
+    report = show(f"Conv2D {case}", bp.gradcheck_layer(conv, X, rng))
     assert set(report.errors) == {"W", "b", "input"}
     report.assert_ok(1e-6)
 
@@ -107,7 +106,7 @@ def test_maxpool_gradients_without_ties(kernel, stride):
     rng = np.random.default_rng(10)
     pool = MaxPool2D(kernel, stride)
     X = distinct_values(rng, (3, 2, 7, 6))
-    report = show(f"MaxPool2D kernel={kernel} stride={stride}", layer_gradcheck(pool, X, rng))
+    report = show(f"MaxPool2D kernel={kernel} stride={stride}", bp.gradcheck_layer(pool, X, rng))
     report.assert_ok(1e-6)
 
 
@@ -244,7 +243,7 @@ class ConvBiasMean(Conv2D):
 def test_conv_gradcheck_catches_a_planted_mistake(planted):
     rng = np.random.default_rng(8)
     conv = planted(2, 3, (2, 3), stride=2, padding=1, rng=rng)
-    report = layer_gradcheck(conv, rng.normal(size=(3, 2, 7, 6)), rng)
+    report = bp.gradcheck_layer(conv, rng.normal(size=(3, 2, 7, 6)), rng)
     assert report.worst > 1e-3
     with pytest.raises(AssertionError, match="gradient check failed"):
         report.assert_ok(1e-6)
@@ -268,29 +267,20 @@ def test_conv2d_shape_errors_name_the_layer_and_both_shapes():
         conv.backward(np.ones((3, 3, 4, 4)))
 
 
-# These two check RNN and LastTimeStep as well: each covers the layers of chapters 8 and 9 at once.
-
-
-def test_construction_errors():
-    with pytest.raises(TypeError, match="default_rng"):
-        RNN(3, 5)
+def test_image_layer_construction_errors():
     with pytest.raises(TypeError, match="default_rng"):
         Conv2D(2, 3, 3)
-    with pytest.raises(ValueError, match="truncate must be None"):
-        RNN(3, 5, rng=np.random.default_rng(0), truncate=0)
     with pytest.raises(ValueError, match="kernel_size must be"):
         Conv2D(2, 3, (2, 0), rng=np.random.default_rng(0))
     with pytest.raises(ValueError, match="stride must be"):
         MaxPool2D(2, stride=(1, 2, 3))
 
 
-def test_reprs(rng):
-    assert repr(RNN(3, 5, rng=rng)) == "RNN(3 -> 5)"
-    assert repr(RNN(3, 5, rng=rng, truncate=2)) == "RNN(3 -> 5, truncate=2)"
+def test_image_layer_reprs(rng):
     assert repr(Conv2D(2, 3, (2, 3), stride=2, padding=1, rng=rng)) == (
         "Conv2D(2 -> 3, kernel_size=(2, 3), stride=(2, 2), padding=(1, 1))")
     assert repr(MaxPool2D(2)) == "MaxPool2D(kernel_size=(2, 2), stride=(2, 2))"
-    assert repr(Flatten()) == "Flatten()" and repr(LastTimeStep()) == "LastTimeStep()"
+    assert repr(Flatten()) == "Flatten()"
 
 
 # --- misuse: a clear error or the right answer, never a silently wrong one -----------------

@@ -22,7 +22,7 @@ NOTEBOOKS = bundle.notebooks(ROOT)
 
 
 def bp_imports(notebook):
-    """Every bp module a notebook imports, e.g. {"bp", "bp.plotting", "bp.explorables"}.
+    """Every bp module a notebook imports, e.g. {"bp", "bpbook.plotting", "bpbook.explorables"}.
 
     ``from bp import datasets`` imports the module bp.datasets when bp/datasets.py
     exists, so a name after ``from bp... import`` counts when it is a module of bp.
@@ -68,15 +68,15 @@ def missing_modules(notebooks, files):
 def test_the_chapters_import_bp_and_its_explorables():
     # The checker below sees the imports it must check (chapters 2-10 show an explorable).
     imported = set().union(*(bp_imports(notebook) for notebook in NOTEBOOKS))
-    assert {"bp", "bp.plotting", "bp.explorables", "bp.datasets", "bp.widgets"} <= imported
+    assert {"bp", "bpbook.plotting", "bpbook.explorables", "bp.datasets", "bpbook.widgets"} <= imported
 
 
 def test_the_checker_finds_what_the_old_download_lacked():
-    # The first download collected bp/*.py only (not recursive): bp.explorables was missing.
+    # The first download collected bp/*.py only (not recursive): bpbook.explorables was missing.
     old_files = sorted(p.relative_to(ROOT) for p in (ROOT / "bp").glob("*.py")) + \
         [n.relative_to(ROOT) for n in NOTEBOOKS]
     missing = missing_modules(NOTEBOOKS, old_files)
-    assert missing.get("02_what_is_backprop.ipynb") == ["bp.explorables"]
+    assert missing.get("02_what_is_backprop.ipynb") == ["bpbook.explorables"]
     assert len(missing) == 9   # chapters 2-10
 
 

@@ -62,7 +62,7 @@ def test_label_errors_say_what_was_expected():
         loss.forward(logits, np.array([[0], [1], [2]]))
 
 
-def test_construction_errors():
+def test_dense_and_network_construction_errors():
     with pytest.raises(TypeError, match="default_rng"):
         bp.Dense(3, 5)
     with pytest.raises(ValueError, match="unknown init"):

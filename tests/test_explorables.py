@@ -1,4 +1,4 @@
-"""The explorables' framework (bp/explorables/__init__.py, tools/explorable_driver.py)
+"""The explorables' framework (bpbook/explorables/__init__.py, tools/explorable_driver.py)
 and the first explorable, gradient descent on one weight. Each other explorable has its
 own test file, tests/test_explorables_<name>.py; the browser test compares the pages'
 numbers with these references."""
@@ -10,8 +10,8 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from bp import explorables
-from bp.explorables import gradient_descent_1d
+from bpbook import explorables
+from bpbook.explorables import gradient_descent_1d
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tools"))
 from explorable_driver import compare  # noqa: E402

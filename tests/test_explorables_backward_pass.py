@@ -5,7 +5,7 @@ import json
 import numpy as np
 import pytest
 
-from bp.explorables import backward_pass as bw
+from bpbook.explorables import backward_pass as bw
 
 
 def cost(params, x, y):
@@ -69,7 +69,7 @@ def test_reference_cases_reveal_the_steps_in_order():
         assert (result["dW1"] is None) == (step < 6)
 
 
-def test_page_data_is_json_and_describe_runs():
+def test_backward_pass_page_data_is_json_and_describe_runs():
     json.dumps(bw.page_data())
     json.dumps(bw.reference())
     text = bw.describe()

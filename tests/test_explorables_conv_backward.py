@@ -6,7 +6,7 @@ import json
 import numpy as np
 import pytest
 
-from bp.explorables import conv_backward as cb
+from bpbook.explorables import conv_backward as cb
 
 
 def forward_by_loops(X, kernel, stride, padding):

@@ -4,7 +4,7 @@ import json
 
 import numpy as np
 
-from bp.explorables import forward_pass
+from bpbook.explorables import forward_pass
 
 
 def sigmoid(z):
@@ -53,7 +53,7 @@ def test_the_chapter_numbers():
     assert abs(result["a1"][0] - 0.7685) < 1e-4
 
 
-def test_page_data_and_words():
+def test_forward_pass_page_data_and_words():
     data = json.loads(json.dumps(forward_pass.page_data()))
     assert data["W1"] == forward_pass.W1 and len(data["names"]) == 13
     assert "0.270" in forward_pass.describe()

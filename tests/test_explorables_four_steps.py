@@ -5,7 +5,7 @@ import json
 
 import numpy as np
 
-from bp.explorables import four_steps
+from bpbook.explorables import four_steps
 
 
 def loss_at(params, X, y):
@@ -82,7 +82,7 @@ def test_steps_agree_with_the_chapters_numpy_loop():
                                        err_msg=f"{iterations} {lr} {key}")
 
 
-def test_page_data_and_words():
+def test_four_steps_page_data_and_words():
     data = json.loads(json.dumps(four_steps.page_data()))
     assert len(data["X"]) == 8 and data["sizes"] == [2, 3, 2]
     json.dumps(four_steps.reference())

@@ -4,7 +4,7 @@ import json
 
 import pytest
 
-from bp.explorables import graph_backward as gb
+from bpbook.explorables import graph_backward as gb
 
 
 def f(x, y, z):

@@ -7,7 +7,7 @@ import numpy as np
 import pytest
 
 import bp
-from bp.explorables import momentum_quadratic as mq
+from bpbook.explorables import momentum_quadratic as mq
 
 CASES = mq.reference()
 
@@ -22,7 +22,7 @@ def setting(case):
             mq.momenta()[int(values["momentum"])], int(values["steps"]))
 
 
-def test_page_data_is_json_and_describe_runs():
+def test_momentum_page_data_is_json_and_describe_runs():
     text = json.dumps(mq.page_data(), allow_nan=False)
     assert len(text) < 20_000
     words = mq.describe()

@@ -1,4 +1,4 @@
-"""The playground explorable (bp/explorables/playground.py): its reference numbers agree
+"""The playground explorable (bpbook/explorables/playground.py): its reference numbers agree
 with an independent numpy implementation and with finite differences, its page data is
 bp's, and its text and figure are made."""
 import json
@@ -7,7 +7,7 @@ import numpy as np
 import pytest
 
 import bp
-from bp.explorables import playground
+from bpbook.explorables import playground
 
 ACTIVATION = {"tanh": np.tanh, "relu": lambda z: np.maximum(z, 0.0),
               "sigmoid": lambda z: 1.0 / (1.0 + np.exp(-z))}

@@ -5,7 +5,7 @@ import json
 import numpy as np
 import pytest
 
-from bp.explorables import rnn_gradient_norm as x
+from bpbook.explorables import rnn_gradient_norm as x
 
 
 def loss_from(h, t, radius, T, scale, activation):

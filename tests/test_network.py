@@ -1,6 +1,6 @@
 """Sequential: backpropagation through a whole network, and what keeps its gradients right.
 
-Gradient checks follow ../shared/conventions.md: float64, all sizes distinct
+Gradient checks follow CONTRIBUTING.md: float64, all sizes distinct
 (3 -> 5 -> 2), a batch of N = 4, random non-zero parameters, inputs away from
 ReLU's kink, every parameter tensor of every layer and the input checked. The
 planted-bug tests of test_gradcheck.py show that the check is able to fail.

@@ -9,7 +9,7 @@ import matplotlib  # noqa: E402
 matplotlib.use("Agg")
 from PIL import Image  # noqa: E402
 
-from bp.plotting import figure_png, plt  # noqa: E402
+from bpbook.plotting import figure_png, plt  # noqa: E402
 
 
 def test_figure_png_has_twice_the_pixels_and_a_palette():
@@ -49,7 +49,7 @@ from matplotlib.patches import (Circle, FancyArrowPatch, FancyBboxPatch,  # noqa
                                 Rectangle)
 
 import bp  # noqa: E402
-from bp.plotting import draw_neuron, draw_sliding_kernel, draw_unrolled_rnn  # noqa: E402
+from bpbook.plotting import draw_neuron, draw_sliding_kernel, draw_unrolled_rnn  # noqa: E402
 
 
 def texts(ax):

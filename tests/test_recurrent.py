@@ -1,13 +1,13 @@
 """RNN and LastTimeStep: the forward recurrence, full and truncated BPTT, clear errors.
 
-Gradient checks follow ../shared/conventions.md: float64, all sizes distinct
+Gradient checks follow CONTRIBUTING.md: float64, all sizes distinct
 (N=4, T=6, n_in=3, n_hidden=5), random non-zero parameters, every parameter tensor
 and the input checked, full BPTT against finite differences. The planted-bug tests
 show that each check is able to fail.
 
 A single layer is checked through the scalar C = sum(R * layer.forward(X))
 with a fixed random R: then dC/d(output) = R, so backward(R) must give
-dC/dX and fill dC/d(every parameter) (layer_gradcheck, in helpers.py).
+dC/dX and fill dC/d(every parameter) (bp.gradcheck_layer).
 """
 import numpy as np
 import pytest
@@ -15,7 +15,7 @@ import pytest
 import bp
 from bp.convolution import MaxPool2D
 from bp.recurrent import RNN, LastTimeStep
-from helpers import layer_gradcheck, show
+from helpers import show
 
 N, T, N_IN, N_HIDDEN = 4, 6, 3, 5
 
@@ -47,7 +47,7 @@ def test_rnn_forward_matches_the_per_example_column_vector_recurrence():
 
 def test_rnn_full_bptt_matches_finite_differences():
     rnn, X, rng = rnn_and_batch(seed=1)
-    report = show("RNN full BPTT", layer_gradcheck(rnn, X, rng))
+    report = show("RNN full BPTT", bp.gradcheck_layer(rnn, X, rng))
     assert set(report.errors) == {"W_xh", "W_hh", "b", "input"}
     report.assert_ok(1e-6)
 
@@ -182,11 +182,23 @@ def test_rnn_gradcheck_catches_a_planted_mistake(planted):
     rnn = planted(N_IN, N_HIDDEN, rng=rng)
     for value in rnn.params.values():
         value[:] = rng.normal(0.0, 0.6, value.shape)
-    report = layer_gradcheck(rnn, rng.normal(size=(N, T, N_IN)), rng)
+    report = bp.gradcheck_layer(rnn, rng.normal(size=(N, T, N_IN)), rng)
     assert report.worst > 1e-3
 
 
 # --- clear errors -----------------------------------------------------------------------------------
+
+
+def test_recurrent_layer_construction_errors_and_reprs(rng):
+    with pytest.raises(TypeError, match="default_rng"):
+        RNN(3, 5)
+    with pytest.raises(TypeError, match="default_rng"):
+        bp.LSTM(3, 5)
+    with pytest.raises(ValueError, match="truncate must be None"):
+        RNN(3, 5, rng=np.random.default_rng(0), truncate=0)
+    assert repr(RNN(3, 5, rng=rng)) == "RNN(3 -> 5)"
+    assert repr(RNN(3, 5, rng=rng, truncate=2)) == "RNN(3 -> 5, truncate=2)"
+    assert repr(LastTimeStep()) == "LastTimeStep()"
 
 
 def test_pooling_and_recurrent_shape_errors():
@@ -241,7 +253,7 @@ def test_rnn_gradient_of_its_initial_state_matches_finite_differences():
     h0 = rng.normal(0.0, 0.5, size=(N, N_HIDDEN))
     [error] = state_gradcheck(rnn, X, h0, rng)
     assert error < 1e-6, error
-    report = layer_gradcheck(rnn, X, rng)       # the weights' gradients still check out
+    report = bp.gradcheck_layer(rnn, X, rng)       # the weights' gradients still check out
     report.assert_ok(1e-6)
 
 
@@ -272,7 +284,7 @@ def lstm_and_batch(seed=0, lstm_class=bp.LSTM):
 
 def test_lstm_passes_gradcheck_for_every_parameter_the_input_and_the_initial_state():
     lstm, X, state, rng = lstm_and_batch(seed=1)
-    report = show("LSTM", layer_gradcheck(lstm, X, rng))
+    report = show("LSTM", bp.gradcheck_layer(lstm, X, rng))
     assert set(report.errors) == {"W_ih", "W_hh", "b", "input"}
     report.assert_ok(1e-6)
     errors = state_gradcheck(lstm, X, state, rng)
@@ -355,5 +367,5 @@ class LSTMWithSwappedGates(bp.LSTM):
 @pytest.mark.parametrize("planted", [LSTMWithoutCellPath, LSTMWithSwappedGates])
 def test_lstm_gradcheck_catches_a_planted_mistake(planted):
     lstm, X, _, rng = lstm_and_batch(seed=1, lstm_class=planted)
-    report = layer_gradcheck(lstm, X, rng)
+    report = bp.gradcheck_layer(lstm, X, rng)
     assert report.worst > 1e-3, report

@@ -8,7 +8,7 @@ import pytest
 import traitlets
 
 import bp
-from bp.widgets import (RUN_THE_CELLS, SITE_BUILD, CurveFitting, LearningRateExplorer, log_grid,
+from bpbook.widgets import (RUN_THE_CELLS, SITE_BUILD, CurveFitting, LearningRateExplorer, log_grid,
                         static_explorer_html)
 
 
@@ -109,7 +109,7 @@ def test_static_explorer_holds_bps_runs_and_nothing_from_the_network():
 def test_the_view_speaks_the_rate_and_announces_the_result():
     # A screen reader must hear "learning rate 0.1", not the slider's position, and the
     # result must sit in a polite live region so that a change is announced.
-    script = (bp.widgets.EXPLORER_JS).read_text()
+    script = (bpbook.widgets.EXPLORER_JS).read_text()
     assert 'setAttribute("aria-valuetext", "learning rate " + fmt3(lrValue()))' in script
     assert 'message.setAttribute("aria-live", "polite")' in script
     assert 'canvas.setAttribute("role", "img")' in script and '"aria-label"' in script

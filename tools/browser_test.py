@@ -27,7 +27,7 @@ request blocked, at 390x844 (a phone) and 1280x800 (a laptop), and checked:
 - each chapter's first contentful paint on a slow phone (150 ms round trip, 1.6 Mbit/s,
   CPU 4x slower) is measured and printed.
 
-Every explorable (bp/explorables/) is operated at both sizes as its reference cases
+Every explorable (bpbook/explorables/) is operated at both sizes as its reference cases
 say (tools/explorable_driver.py): its numbers must equal the ones bp computed at build
 time (_build/explorables-reference.json, written by `make book`) to 1e-9 relative, its
 figure and its result in words must change, its sliders move by keyboard and speak
@@ -553,7 +553,7 @@ def check_page(browser, base, page_path):
         f"a screen reader would not hear the new rate: aria-valuetext {before[3]!r} -> {after[3]!r}"
     assert message.get_attribute("aria-live") == "polite", "the result is not announced (no live region)"
     # the page shows bp's run: the same message as bp training at that rate now
-    from bp.widgets import CurveFitting, log_grid
+    from bpbook.widgets import CurveFitting, log_grid
     expected = CurveFitting().train(float(log_grid()[-1]), 200, 0).message
     assert after[2] == expected, f"the page says {after[2]!r}, bp says {expected!r}"
     # The runs of 1000 epochs are not in the page (tools/sphinx/lazy_data.py): moving the

@@ -168,11 +168,11 @@ def main(bundle):
     # (where a kernel starts) it must import bp from the unzipped folder.
     python = executable.parent / "python"
     check_inside(executable, folder, "the README's jupyter")
-    where = subprocess.run([str(python), "-c", "import bp.explorables as e; print(e.__file__)"],
+    where = subprocess.run([str(python), "-c", "import bpbook.explorables as e; print(e.__file__)"],
                            cwd=folder / "book", env=env, capture_output=True, text=True)
     if where.returncode != 0:
-        sys.exit(f"bundle test: FAILED: `import bp.explorables` in {python}:\n{where.stderr}")
-    check_inside(where.stdout.strip(), folder, "bp.explorables")
+        sys.exit(f"bundle test: FAILED: `import bpbook.explorables` in {python}:\n{where.stderr}")
+    check_inside(where.stdout.strip(), folder, "bpbook.explorables")
     print(f"bundle test: {python.relative_to(temporary)} imports bp from {Path(where.stdout.strip()).parent.parent}")
 
     # The notebooks run in the download's environment: this script, copied next to the

@@ -18,7 +18,7 @@ import explorable_preview  # noqa: E402
 from browser_test import CHROMIUM_ARGS, QuietHandler, find_or_install_chromium  # noqa: E402
 from explorable_driver import PHONE, check_explorable, latency_report, measure_latency, throttle_cpu  # noqa: E402
 
-from bp.explorables import NAMES, reference_cases  # noqa: E402
+from bpbook.explorables import NAMES, reference_cases  # noqa: E402
 
 SIZES = {"phone": dict(viewport={"width": 390, "height": 844}, device_scale_factor=2, has_touch=True),
          "laptop": dict(viewport={"width": 1280, "height": 800})}

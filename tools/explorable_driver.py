@@ -5,7 +5,7 @@ Used by tools/browser_test.py (every explorable on the built site, at phone and 
 sizes) and by tools/explorable_check.py (one explorable's preview page, while it is
 being written).
 
-A reference case (bp/explorables/<name>.py, ``reference()``) is a list of actions and
+A reference case (bpbook/explorables/<name>.py, ``reference()``) is a list of actions and
 the numbers bp computes for the setting they make:
 
     ["fill", control, value]     drag a slider to the raw value (input.value) `value`

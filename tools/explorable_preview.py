@@ -14,7 +14,7 @@ from pathlib import Path
 
 os.environ["BP_BOOK_SITE"] = "1"
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-from bp.explorables import NAMES, page_html  # noqa: E402
+from bpbook.explorables import NAMES, page_html  # noqa: E402
 
 CSS = Path(__file__).parent / "sphinx" / "static" / "bp-book.css"
 SITE = Path("_build") / "html"

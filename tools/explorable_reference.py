@@ -1,7 +1,7 @@
 """Write bp's numbers for every explorable's test cases to
 _build/explorables-reference.json (run by `make book`, read by `make browser-test`).
 
-Each explorable's reference() (bp/explorables/<name>.py) lists what the browser test
+Each explorable's reference() (bpbook/explorables/<name>.py) lists what the browser test
 does to its controls and what bp computes for the setting that makes; the test then
 checks that the page computed the same numbers (tools/explorable_driver.py).
 """
@@ -11,7 +11,7 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-from bp.explorables import NAMES, reference_cases  # noqa: E402
+from bpbook.explorables import NAMES, reference_cases  # noqa: E402
 
 OUT = Path("_build") / "explorables-reference.json"
 

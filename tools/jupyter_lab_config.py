@@ -6,7 +6,7 @@ by itself or break when the notebook is opened again:
 
 - widget views whose widget state is not saved with the notebook (Lab does not save it
   by default): reopened without a kernel they show "Error displaying widget: model not
-  found"; the output's HTML form (see bp/widgets.py) is shown instead;
+  found"; the output's HTML form (see bpbook/widgets.py) is shown instead;
 - the Python version in the notebook's metadata, which differs between machines;
 - the project folder's absolute path in tracebacks (the chapters that raise errors
   on purpose), as tools/run_notebooks.py saves them.

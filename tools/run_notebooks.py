@@ -37,7 +37,7 @@ def clean(nb):
 
     Widget views are dropped too: they point to a live kernel's widget by a random
     id and cannot render without it. An output that has a widget view also carries a
-    kernel-free HTML form (see bp/widgets.py), which is what gets saved.
+    kernel-free HTML form (see bpbook/widgets.py), which is what gets saved.
     """
     nb.metadata.pop("widgets", None)
     # What JupyterLab writes when it opens a notebook with ipykernel's kernel, so that

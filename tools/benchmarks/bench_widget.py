@@ -24,7 +24,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bp.widgets import LearningRateExplorer  # noqa: E402
+from bpbook.widgets import LearningRateExplorer  # noqa: E402
 
 QUIET_GOAL_MS, LOADED_GOAL_MS = 50.0, 150.0
 

@@ -1,7 +1,7 @@
 """A Sphinx extension that moves large data out of the pages, to be loaded when needed.
 
 An explorable may carry numbers that a reader needs only after a certain move: the
-learning-rate explorer's runs of 1000 epochs (bp/widgets.py) are 80% of its bytes and
+learning-rate explorer's runs of 1000 epochs (bpbook/widgets.py) are 80% of its bytes and
 are drawn only when the epochs slider is moved. It puts them in
 
     <script type="application/json" data-bp-lazy="NAME">...</script>

@@ -1,6 +1,6 @@
 """Feel the learning rate: a live explorer in Jupyter, and the same explorer on a static page.
 
-:class:`LearningRateExplorer` is an anywidget: its view (``bp/explorer.js``) shows
+:class:`LearningRateExplorer` is an anywidget: its view (``bpbook/explorer.js``) shows
 the controls and draws the loss per epoch and the fitted curve on a canvas, in the
 browser. Moving a control sends the new setting to the kernel, which retrains the same
 network from the same initial weights with bp and sends the run back as numbers (the
@@ -28,17 +28,17 @@ from pathlib import Path
 
 import numpy as np
 
-from . import datasets
-from .activations import Tanh
-from .dense import Dense
-from .errors import TrainingDiverged
-from .extras import require
-from .losses import MSELoss
-from .network import Sequential
-from .optim import SGD
-from .training import TrainingWarning, fit
+from bp import datasets
+from bp.activations import Tanh
+from bp.dense import Dense
+from bp.errors import TrainingDiverged
+from bp.extras import require
+from bp.losses import MSELoss
+from bp.network import Sequential
+from bp.optim import SGD
+from bp.training import TrainingWarning, fit
 
-anywidget = require("anywidget", "bp.widgets")
+anywidget = require("anywidget", "bpbook.widgets")
 import traitlets  # noqa: E402  (comes with anywidget, through ipywidgets)
 
 EXPLORER_JS = Path(__file__).with_name("explorer.js")
@@ -58,13 +58,13 @@ class Run:
     seed: int
     loss: list
     prediction: np.ndarray  # the model on the plotting grid (last finite state)
-    diverged_at: int = None  # the epoch at which the loss became NaN/inf, or None
+    diverged_at: int = None  # the epoch at which fit stopped a diverging run, or None
 
     @property
     def message(self):
         if self.diverged_at is not None:
             return (f"Diverged at epoch {self.diverged_at} with learning rate {self.lr:.3g}: "
-                    f"the loss became infinite.")
+                    f"the loss grew without bound.")
         return f"learning rate {self.lr:.3g}: loss {self.loss[-1]:.4f} after {self.epochs} epochs"
 
 

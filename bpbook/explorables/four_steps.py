@@ -13,12 +13,12 @@ pass when k % 3 == 2 and an update when k % 3 == 0. "Back" is k - 1.
 """
 import numpy as np
 
-from .. import datasets
-from ..activations import Tanh
-from ..dense import Dense
-from ..losses import CrossEntropyLoss, softmax
-from ..network import Sequential
-from ..optim import SGD
+from bp import datasets
+from bp.activations import Tanh
+from bp.dense import Dense
+from bp.losses import CrossEntropyLoss, softmax
+from bp.network import Sequential
+from bp.optim import SGD
 
 TITLE = "Explorable: the four steps of training, one at a time"
 SIZES = (2, 3, 2)

@@ -21,10 +21,10 @@ predictions or loss are not finite numbers (the page stops at the same step).
 """
 import numpy as np
 
-from ..dense import Dense
-from ..losses import MSELoss
-from ..network import Sequential
-from ..optim import SGD
+from bp.dense import Dense
+from bp.losses import MSELoss
+from bp.network import Sequential
+from bp.optim import SGD
 
 TITLE = "Explorable: momentum on an ill-conditioned quadratic"
 START = {"problem": "valley", "lr": 0.0909, "momentum": 0.0, "steps": 40}

@@ -20,7 +20,7 @@ random numbers rounded to one decimal.
 """
 import numpy as np
 
-from ..convolution import Conv2D
+from bp.convolution import Conv2D
 
 TITLE = "Explorable: which taps and which entries of dY make one pixel of dX"
 X_SHAPE = (6, 7)                                     # n_h, n_w: distinct, as the conventions ask

@@ -16,13 +16,13 @@ import warnings
 
 import numpy as np
 
-from .. import datasets
-from ..activations import ReLU, Sigmoid, Tanh
-from ..dense import Dense
-from ..losses import CrossEntropyLoss
-from ..network import Sequential
-from ..optim import SGD
-from ..training import TrainingWarning, evaluate, fit
+from bp import datasets
+from bp.activations import ReLU, Sigmoid, Tanh
+from bp.dense import Dense
+from bp.losses import CrossEntropyLoss
+from bp.network import Sequential
+from bp.optim import SGD
+from bp.training import TrainingWarning, evaluate, fit
 
 TITLE = "Explorable: a playground for a small network"
 SEED = 0                     # the initial weights of every width

@@ -8,9 +8,9 @@ test.
 """
 import numpy as np
 
-from ..activations import Sigmoid
-from ..dense import Dense
-from ..network import Sequential
+from bp.activations import Sigmoid
+from bp.dense import Dense
+from bp.network import Sequential
 
 TITLE = "Explorable: a forward pass, input by input and weight by weight"
 # The chapter's hand-chosen weights and its example input x = (1, -2).

@@ -1,9 +1,9 @@
 """Figures the book draws more than once. matplotlib is imported only here."""
 import numpy as np
 
-from .extras import require
+from bp.extras import require
 
-plt = require("matplotlib.pyplot", "bp.plotting")
+plt = require("matplotlib.pyplot", "bpbook.plotting")
 
 # The book's figures are read on laptops and on phones. A figure 5.2 inches wide is
 # 520 px in a notebook; a phone shows it about 358 px wide, so at 11-12 points (15-17

@@ -1,7 +1,7 @@
 // The learning-rate explorer's view: controls, the result in words, and a two-panel
 // figure (the loss per epoch above, the fitted curve below) drawn on a canvas.
 //
-// One view, two sources of runs (bp/widgets.py):
+// One view, two sources of runs (bpbook/widgets.py):
 // - in Jupyter, an anywidget model: moving a control sets lr, epochs or seed, the
 //   kernel retrains with bp and sends the new run back as numbers, and this view draws
 //   them; nothing is drawn in the kernel.
@@ -97,7 +97,7 @@ function boxedText(ctx, text, x, y, colour) {
   lines.forEach((l, i) => ctx.fillText(l, x, y - h / 2 + 12 + 18 * i));
 }
 
-// The figure of one run, the same picture bp/widgets.py drew with matplotlib before.
+// The figure of one run, the same picture bpbook/widgets.py drew with matplotlib before.
 function drawRun(canvas, problem, run) {
   const width = canvas.clientWidth || 368;
   const height = Math.round(width * 1.3);

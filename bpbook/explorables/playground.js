@@ -10,7 +10,7 @@
 function explore(live, data, root) {
   const EPOCHS_PER_FRAME = 5;     // Play: epochs per animation frame
   const GRID = 40;                // the decision regions are computed on GRID x GRID points
-  const MARGIN = 0.5;             // around the data, as bp.plotting.plot_decision_regions
+  const MARGIN = 0.5;             // around the data, as bpbook.plotting.plot_decision_regions
 
   // The activations as bp/activations.py computes them, forward and backward.
   // backward(dA, a) = dC/dz = dC/da (.) sigma'(z)      (eq-activation-derivatives)

@@ -7,8 +7,8 @@ steps here, with a bias-free bp.Dense(1, 1) and bp.MSELoss, for the browser test
 """
 import numpy as np
 
-from ..dense import Dense
-from ..losses import MSELoss
+from bp.dense import Dense
+from bp.losses import MSELoss
 
 TITLE = "Explorable: gradient descent on one weight"
 START = {"lr": 1.0, "w0": -1.0, "steps": 8}       # the chapter's own run

@@ -9,10 +9,10 @@ computes the same numbers here with bp.Sequential, bp.MSELoss and Sequential.bac
 """
 import numpy as np
 
-from ..activations import Sigmoid
-from ..dense import Dense
-from ..losses import MSELoss
-from ..network import Sequential
+from bp.activations import Sigmoid
+from bp.dense import Dense
+from bp.losses import MSELoss
+from bp.network import Sequential
 
 TITLE = "Explorable: the backward pass, one node at a time"
 # chapter 4's weights (the chapter's cell "A backward pass in numbers")

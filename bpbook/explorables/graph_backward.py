@@ -9,7 +9,7 @@ The page (graph_backward.js) visits f, m, s, q in reverse topological order, one
 Values' own backward steps in that order, and checks the end result against
 Value.backward().
 """
-from ..autodiff import Value
+from bp.autodiff import Value
 
 TITLE = "Explorable: gradients flowing back through a graph, node by node"
 START = {"x": 3.0, "y": -2.0, "z": 8.0}

@@ -11,9 +11,9 @@ draws ||dC/dh_t|| for t = 1..T; bp computes the same here, for the browser test.
 """
 import numpy as np
 
-from ..dense import Dense
-from ..losses import MSELoss
-from ..recurrent import RNN, LastTimeStep
+from bp.dense import Dense
+from bp.losses import MSELoss
+from bp.recurrent import RNN, LastTimeStep
 
 TITLE = "Explorable: the gradient through time"
 N_UNITS, T_MAX = 32, 60                       # the chapter's n_units and T_span
