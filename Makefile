@@ -11,6 +11,8 @@
 #   make browser-test  after make book: every page of the site in headless Chromium, phone and laptop
 #   make lab-test   the chapters in JupyterLab, driven by headless Chromium (MyST, saving, the live explorer)
 #   make bench-widget  the live explorer's latency in JupyterLab, quiet and under load
+#   make chromium   install Debian's chromium (as root, with apt-get) for the browser, print
+#                   and lab tests and the book's PDF; CI runs it first
 #   make bench      compare bp's speed with PyTorch, scikit-learn and numpy's matmul (installs torch)
 
 PYTHON ?= python3
@@ -19,7 +21,7 @@ PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 NOTEBOOKS := $(sort $(wildcard book/*.ipynb))
 
-.PHONY: setup test test-portable book bundle-test lab lab-test notebooks browser-test bench-widget bench clean
+.PHONY: chromium setup test test-portable book bundle-test lab lab-test notebooks browser-test bench-widget bench clean
 
 setup: $(STAMP)
 
@@ -37,7 +39,7 @@ test: $(STAMP)
 
 # The saved outputs must not depend on this CPU's rounding: see tools/test_portable.py.
 test-portable: $(STAMP)
-	$(PY) tools/test_portable.py $(NOTEBOOKS)
+	$(PY) -m tools.test_portable $(NOTEBOOKS)
 
 # Playwright (and pypdf) drive Debian's chromium: the browser tests and the book's PDF.
 BROWSER_STAMP := $(VENV)/.installed-browser
@@ -45,33 +47,44 @@ $(BROWSER_STAMP): $(STAMP) tools/requirements-browser.txt
 	$(PY) -m pip install --quiet -r tools/requirements-browser.txt
 	@touch $(BROWSER_STAMP)
 
+# System packages, not Python ones: the tools only look for them (tools/chromium.py).
+chromium:
+	@if command -v chromium >/dev/null; then \
+	  echo "chromium is installed: $$(command -v chromium)"; \
+	elif [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+	  DEBIAN_FRONTEND=noninteractive apt-get update -qq && \
+	  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
+	else \
+	  echo "make chromium: install Debian's chromium package (sudo apt-get install chromium)"; exit 1; \
+	fi
+
 book: $(STAMP) $(BROWSER_STAMP)
 	rm -rf _build
 	BP_BOOK_SITE=1 $(VENV)/bin/jupyter-book build .   # the explorers' kernel-free form (bpbook/widgets.py)
-	$(PY) tools/explorable_reference.py   # bp's numbers, which the browser test checks the explorables against
-	$(PY) tools/book_pdf.py   # the whole book as a PDF, from the built site (skipped without chromium)
+	$(PY) -m tools.explorable_reference   # bp's numbers, which the browser test checks the explorables against
+	$(PY) -m tools.book_pdf   # the whole book as a PDF, from the built site (skipped without chromium)
 	@echo "The site is built: open $(CURDIR)/_build/html/index.html"
 
 # What a reader of the download does: see tools/bundle_test.py. Needs the network (pip).
 bundle-test: $(STAMP)
-	$(PY) tools/bundle_test.py
+	$(PY) -m tools.bundle_test
 
 # Jupyter refuses to run as root without --allow-root (containers often run as root).
 lab: $(STAMP)
 	$(VENV)/bin/jupyter lab --config=tools/jupyter_lab_config.py $(if $(filter 0,$(shell id -u)),--allow-root) book/
 
 notebooks: $(STAMP)
-	$(PY) tools/run_notebooks.py $(NOTEBOOKS)
+	$(PY) -m tools.run_notebooks $(NOTEBOOKS)
 
 browser-test: $(BROWSER_STAMP)
-	$(PY) tools/browser_test.py
-	$(PY) tools/print_test.py
+	$(PY) -m tools.browser_test
+	$(PY) -m tools.print_test
 
 lab-test: $(BROWSER_STAMP)
-	$(PY) tools/lab_test.py
+	$(PY) -m tools.lab_test
 
 bench-widget: $(BROWSER_STAMP)
-	$(PY) tools/benchmarks/bench_widget.py
+	$(PY) -m tools.benchmarks.bench_widget
 
 BENCH_STAMP := $(VENV)/.installed-bench
 $(BENCH_STAMP): $(STAMP) tools/benchmarks/requirements.txt
@@ -79,7 +92,7 @@ $(BENCH_STAMP): $(STAMP) tools/benchmarks/requirements.txt
 	@touch $(BENCH_STAMP)
 
 bench: $(BENCH_STAMP)
-	$(PY) tools/benchmarks/bench.py
+	$(PY) -m tools.benchmarks.bench
 
 clean:
 	rm -rf _build .pytest_cache

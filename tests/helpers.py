@@ -53,3 +53,29 @@ def show(title, report):
     """Print a report (visible with pytest -s), then return it."""
     print(f"\n{title}: worst relative error {report.worst:.1e}\n{report}")
     return report
+
+
+def _with_random_parameters(layer, seed=1):
+    """The layer with every parameter drawn from N(0, 0.6^2): non-zero, and large enough
+    that tanh and the gates are well away from linear (zeros would hide a broken backward)."""
+    rng = np.random.default_rng(seed)
+    for value in layer.params.values():
+        value[:] = rng.normal(0.0, 0.6, value.shape)
+    return layer
+
+
+# Every layer of bp, once: how to make one (random non-zero parameters) and an input shape
+# with all sizes distinct. The shared layer tests (test_layer.py) run over this table, and
+# one of them fails if a layer of bp is missing from it: a new layer is added here, once.
+LAYER_FACTORIES = {
+    "Dense": (lambda: _with_random_parameters(bp.Dense(3, 5, rng=0)), (4, 3)),
+    "Sigmoid": (bp.Sigmoid, (4, 3)),
+    "Tanh": (bp.Tanh, (4, 3)),
+    "ReLU": (bp.ReLU, (4, 3)),
+    "RNN": (lambda: _with_random_parameters(bp.RNN(3, 5, rng=0)), (4, 6, 3)),
+    "LSTM": (lambda: _with_random_parameters(bp.LSTM(3, 5, rng=0)), (4, 6, 3)),
+    "LastTimeStep": (bp.LastTimeStep, (4, 6, 5)),
+    "Conv2D": (lambda: _with_random_parameters(bp.Conv2D(2, 3, (2, 3), rng=0)), (3, 2, 7, 6)),
+    "MaxPool2D": (lambda: bp.MaxPool2D(2), (3, 2, 7, 6)),
+    "Flatten": (bp.Flatten, (3, 2, 7, 6)),
+}

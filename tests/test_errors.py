@@ -77,28 +77,4 @@ def test_dense_and_network_construction_errors():
         bp.SGD(net, 0.1).step()
 
 
-# The layers of chapters 8 and 9 give the same two clear errors as Dense.
-
-LAYERS = {
-    "RNN": (lambda: bp.RNN(3, 5, rng=np.random.default_rng(0)), (4, 6, 3)),
-    "LastTimeStep": (bp.LastTimeStep, (4, 6, 5)),
-    "Conv2D": (lambda: bp.Conv2D(2, 3, (2, 3), rng=np.random.default_rng(0)), (3, 2, 7, 6)),
-    "MaxPool2D": (lambda: bp.MaxPool2D(2), (3, 2, 7, 6)),
-    "Flatten": (bp.Flatten, (3, 2, 7, 6)),
-}
-
-
-@pytest.mark.parametrize("name", LAYERS)
-def test_recurrent_and_image_layers_refuse_nan_input_with_its_position(name):
-    make, shape = LAYERS[name]
-    X = np.ones(shape)
-    X[1, 0, 2] = np.nan
-    with pytest.raises(bp.NonFiniteError, match=r"nan at index \(1, 0, 2"):
-        make().forward(X)
-
-
-@pytest.mark.parametrize("name", LAYERS)
-def test_recurrent_and_image_layers_refuse_backward_before_forward(name):
-    make, shape = LAYERS[name]
-    with pytest.raises(bp.BackwardBeforeForwardError, match="before forward"):
-        make().backward(np.ones(shape))
+# Every layer's nan and backward-before-forward errors: test_layer.py, over helpers.LAYER_FACTORIES.

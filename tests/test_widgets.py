@@ -7,9 +7,9 @@ import re
 import pytest
 import traitlets
 
-import bp
+import bpbook.widgets
 from bpbook.widgets import (RUN_THE_CELLS, SITE_BUILD, CurveFitting, LearningRateExplorer, log_grid,
-                        static_explorer_html)
+                            static_explorer_html)
 
 
 @pytest.fixture(scope="module")

@@ -16,13 +16,11 @@ footer, and the PDF's outline (bookmarks) lists every heading. The table of cont
 no page numbers: Chromium cannot compute them (no target-counter), and a second print to
 read them from the first would double the build's time.
 
-Usage: .venv/bin/python tools/book_pdf.py [--answers]
+Usage: .venv/bin/python -m tools.book_pdf [--answers]
 """
 import html
-import os
 import posixpath
 import re
-import shutil
 import subprocess
 import sys
 import time
@@ -32,8 +30,8 @@ from urllib.parse import urlsplit
 import yaml
 from bs4 import BeautifulSoup
 
-sys.path.insert(0, str(Path(__file__).parent))
-from browser_test import CHROMIUM_ARGS, SITE, serve_site  # noqa: E402
+from tools.browser_test import SITE, serve_site
+from tools.chromium import CHROMIUM_ARGS, chromium_or_skip
 
 BOOK_PDF = SITE / "bp-book.pdf"
 # Beside the site, not in it: the site need not carry a second copy of the book (its
@@ -182,13 +180,8 @@ def main():
     started = time.monotonic()
     if not (SITE / "book").is_dir():
         sys.exit("book pdf: no built site in _build/html; run `make book` first.")
-    chromium = shutil.which("chromium")
+    chromium = chromium_or_skip("book pdf", "the book's PDF is not built")
     if chromium is None:
-        message = ("book pdf: Chromium is not installed (Debian's chromium package, "
-                   "apt-get install chromium), so the book's PDF is not built.")
-        if os.environ.get("CI"):
-            sys.exit(message + " CI must build it: FAILED.")
-        print(message + " SKIPPED.")
         return
     from playwright.sync_api import sync_playwright
 

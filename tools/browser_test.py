@@ -50,8 +50,6 @@ import contextlib
 import functools
 import http.server
 import json
-import os
-import shutil
 import statistics
 import subprocess
 import sys
@@ -59,6 +57,8 @@ import tarfile
 import threading
 from pathlib import Path
 from urllib.parse import unquote, urlparse
+
+from tools.chromium import CHROMIUM_ARGS, chromium_or_skip
 
 SITE = Path("_build/html")
 SIZES = {"phone": (390, 844), "laptop": (1280, 800)}
@@ -68,26 +68,6 @@ MEDIAN_PAGE_LIMIT = 1_500_000  # bytes: the median chapter page, everything it l
 LARGEST_PAGE_LIMIT = 2_500_000  # bytes: any page
 EXPLORABLES_PAGE_LIMIT = 300_000  # bytes of explorables (script, data, static figure) on one page
 REFERENCE = Path("_build") / "explorables-reference.json"
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking",
-                 "--disable-component-update", "--disable-sync", "--disable-quic"]
-
-
-def find_or_install_chromium():
-    path = shutil.which("chromium")
-    if path:
-        return path
-    if os.geteuid() == 0 and shutil.which("apt-get"):
-        print("browser test: installing Debian's chromium package with apt-get ...", flush=True)
-        env = dict(os.environ, DEBIAN_FRONTEND="noninteractive")
-        for command in (["apt-get", "update", "-qq"], ["apt-get", "install", "-y", "-qq", "chromium"]):
-            # apt's progress output is long; show it only if the installation fails
-            done = subprocess.run(command, env=env, capture_output=True, text=True)
-            if done.returncode != 0:
-                print(done.stdout[-3000:], done.stderr[-3000:], sep="\n")
-        return shutil.which("chromium")
-    return None
-
-
 def pages_with_sliders():
     return sorted(p for p in SITE.rglob("*.html") if "bp-lr-slider" in p.read_text(encoding="utf-8"))
 
@@ -326,7 +306,7 @@ def explorable_bytes(page_path):
 
 def explorable_problems(page, name, size, references, measured):
     """Operate every explorable on the page (see tools/explorable_driver.py)."""
-    from explorable_driver import check_explorable
+    from tools.explorable_driver import check_explorable
     problems = []
     for root in page.locator(".bp-explorable").all():
         which = root.get_attribute("data-name")
@@ -493,7 +473,7 @@ def check_latency(browser, base):
     """Every explorable on a phone whose CPU is 4x slower, a key held on each slider and step
     button (tools/explorable_driver.py, measure_latency): the median time from a key press to
     the painted frame that shows it, printed against LATENCY_LIMIT_MS."""
-    from explorable_driver import PHONE, latency_report, measure_latency, throttle_cpu
+    from tools.explorable_driver import PHONE, latency_report, measure_latency, throttle_cpu
     failures = []
     for page_path in site_pages():
         if not explorable_bytes(page_path):
@@ -672,8 +652,7 @@ def check_download():
     """The download that every page links to holds what tools/sphinx/download_bundle.py
     collects now (a stale or partial zip fails). `make bundle-test` installs and runs it."""
     import zipfile
-    sys.path.insert(0, str(Path(__file__).resolve().parent / "sphinx"))
-    from download_bundle import BUNDLE, FOLDER, bundle_files
+    from tools.sphinx.download_bundle import BUNDLE, FOLDER, bundle_files
     bundle = SITE / BUNDLE
     assert bundle.is_file(), f"{bundle} is missing"
     names = set(zipfile.ZipFile(bundle).namelist())
@@ -695,13 +674,8 @@ def main():
     pages = pages_with_sliders()
     if not pages:
         sys.exit("browser test: no page of the built site has a precomputed learning-rate slider.")
-    chromium = find_or_install_chromium()
+    chromium = chromium_or_skip("browser test", "the site's pages cannot be checked")
     if chromium is None:
-        message = ("browser test: Chromium is not installed and cannot be installed here "
-                   "(needs Debian's chromium package, installed as root).")
-        if os.environ.get("CI"):
-            sys.exit(message + " CI must run this test: FAILED.")   # never a silent skip in CI
-        print(message + " SKIPPED.")
         return
     from playwright.sync_api import sync_playwright
 

@@ -1,6 +1,6 @@
 """Does the site's download work for a reader? (make bundle-test, after make book)
 
-    python tools/bundle_test.py [path/to/bp-book-notebooks.zip]
+    python -m tools.bundle_test [path/to/bp-book-notebooks.zip]
 
 A reader who clicks "all notebooks (.zip)" unzips it and types the commands in its
 README. This test does the same, in a fresh temporary folder:

@@ -4,7 +4,7 @@ numbers with bp's, check that it fits the screen under the site's header, save
 screenshots to _build/preview/<name>-<size>.png, and time a held key on a phone with a
 4x slower CPU.
 
-    .venv/bin/python tools/explorable_check.py gradient_descent_1d [--no-latency]
+    .venv/bin/python -m tools.explorable_check gradient_descent_1d [--no-latency]
 """
 import functools
 import http.server
@@ -12,11 +12,10 @@ import sys
 import threading
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-import explorable_preview  # noqa: E402
-from browser_test import CHROMIUM_ARGS, QuietHandler, find_or_install_chromium  # noqa: E402
-from explorable_driver import PHONE, check_explorable, latency_report, measure_latency, throttle_cpu  # noqa: E402
+from tools import explorable_preview
+from tools.browser_test import QuietHandler
+from tools.chromium import CHROMIUM_ARGS, find_chromium
+from tools.explorable_driver import PHONE, check_explorable, latency_report, measure_latency, throttle_cpu
 
 from bpbook.explorables import NAMES, reference_cases  # noqa: E402
 
@@ -34,7 +33,7 @@ def main(names, latency=True):
     threading.Thread(target=server.serve_forever, daemon=True).start()
     base = f"http://127.0.0.1:{server.server_address[1]}/preview/"
     with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=find_or_install_chromium(), args=CHROMIUM_ARGS)
+        browser = p.chromium.launch(executable_path=find_chromium(), args=CHROMIUM_ARGS)
         for name in names:
             cases = reference_cases(name)
             # in its chapter's page if the site is built (the site's fonts and header), else alone

@@ -1,7 +1,7 @@
 """Write an explorable's live HTML to _build/preview/<name>.html, for working on it
 without building the book: open the file in a browser, or screenshot it.
 
-    .venv/bin/python tools/explorable_preview.py gradient_descent_1d
+    .venv/bin/python -m tools.explorable_preview gradient_descent_1d
 
 If the book has been built (_build/html), it also writes _build/preview/<name>-site.html:
 the chapter page that shows the explorable, with the explorable as it is now in its
@@ -13,8 +13,7 @@ import sys
 from pathlib import Path
 
 os.environ["BP_BOOK_SITE"] = "1"
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-from bpbook.explorables import NAMES, page_html  # noqa: E402
+from bpbook.explorables import NAMES, page_html
 
 CSS = Path(__file__).parent / "sphinx" / "static" / "bp-book.css"
 SITE = Path("_build") / "html"

@@ -6,12 +6,10 @@ does to its controls and what bp computes for the setting that makes; the test t
 checks that the page computed the same numbers (tools/explorable_driver.py).
 """
 import json
-import sys
 import time
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-from bpbook.explorables import NAMES, reference_cases  # noqa: E402
+from bpbook.explorables import NAMES, reference_cases
 
 OUT = Path("_build") / "explorables-reference.json"
 

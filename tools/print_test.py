@@ -14,15 +14,12 @@ PDF, and a solution's words are absent from it and present in bp-book-answers.pd
 
 Exits 1 with the list of problems.
 """
-import os
-import shutil
-import unicodedata
 import sys
-from pathlib import Path
+import unicodedata
 
-sys.path.insert(0, str(Path(__file__).parent))
-from book_pdf import ANSWERS_PDF, BOOK_PDF, toc_pages  # noqa: E402
-from browser_test import CHROMIUM_ARGS, SITE, serve_site  # noqa: E402
+from tools.book_pdf import ANSWERS_PDF, BOOK_PDF, toc_pages
+from tools.browser_test import SITE, serve_site
+from tools.chromium import CHROMIUM_ARGS, chromium_or_skip
 
 CHAPTER = "book/06_updating_weights.html"
 CHAPTER_TITLE = "7. Updating the weights"   # its h1, a top-level entry of the PDF's outline
@@ -207,12 +204,8 @@ def check_pdf():
 def main():
     if not (SITE / CHAPTER).is_file():
         sys.exit("print test: no built site in _build/html; run `make book` first.")
-    chromium = shutil.which("chromium")
+    chromium = chromium_or_skip("print test", "printing cannot be checked")
     if chromium is None:
-        message = "print test: Chromium is not installed (Debian's chromium package)."
-        if os.environ.get("CI"):
-            sys.exit(message + " CI must run this test: FAILED.")
-        print(message + " SKIPPED.")
         return
     from playwright.sync_api import sync_playwright
     with sync_playwright() as p, serve_site() as base:

@@ -1,6 +1,6 @@
 """Re-execute notebooks and save their outputs, so that a second run gives no diff.
 
-    python tools/run_notebooks.py book/*.ipynb      (what `make notebooks` runs)
+    python -m tools.run_notebooks book/*.ipynb      (what `make notebooks` runs)
 
 `jupyter nbconvert --execute` and `jupyter execute --inplace` also rewrite
 timing metadata and widget state with fresh random ids on every run, which
@@ -122,6 +122,6 @@ def run(path):
 
 if __name__ == "__main__":
     if len(sys.argv) < 2:
-        sys.exit("usage: python tools/run_notebooks.py NOTEBOOK.ipynb [...]")
+        sys.exit("usage: python -m tools.run_notebooks NOTEBOOK.ipynb [...]")
     for notebook in sys.argv[1:]:
         run(notebook)

@@ -1,6 +1,6 @@
 """nbval over every notebook under other BLAS set-ups: what another reader's CPU may pick.
 
-    python tools/test_portable.py            (what `make test-portable` runs)
+    python -m tools.test_portable            (what `make test-portable` runs)
 
 numpy's OpenBLAS chooses its matrix-product kernels for the CPU it finds, and
 numpy picks its own SIMD loops too; another kernel sums in another order, so the

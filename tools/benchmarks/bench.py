@@ -33,7 +33,7 @@ Fairness rules (each comparison follows all of them):
   are compared; every timed epoch starts from the same initial weights, untimed
   garbage collection runs before each timed run and the collector is off during it.
 """
-import harness  # first: it sets one thread per library before numpy and torch load
+from tools.benchmarks import harness  # first: it sets one thread per library before numpy and torch load
 
 import datetime
 import os
@@ -46,9 +46,9 @@ import numpy as np
 import torch
 
 import bp
-import report
-from contenders import CONTENDERS, torch_conv2d_like, torch_rnn_like
-from harness import AGREE_RTOL, SEED, alternate, per_call, relative
+from tools.benchmarks import report
+from tools.benchmarks.contenders import CONTENDERS, torch_conv2d_like, torch_rnn_like
+from tools.benchmarks.harness import AGREE_RTOL, SEED, alternate, per_call, relative
 
 
 # --- one epoch of minibatch SGD: bp, PyTorch and scikit-learn ---------------------------

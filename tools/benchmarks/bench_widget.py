@@ -1,6 +1,6 @@
 """Benchmark: how long the learning-rate explorer takes to answer a key press.
 
-    make bench-widget        (or: .venv/bin/python tools/benchmarks/bench_widget.py)
+    make bench-widget        (or: .venv/bin/python -m tools.benchmarks.bench_widget)
 
 Three measurements, in one run:
 
@@ -18,13 +18,10 @@ not a test: timings depend on the machine and its load.
 import multiprocessing
 import os
 import statistics
-import sys
 import time
-from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bpbook.widgets import LearningRateExplorer  # noqa: E402
+from bpbook.widgets import LearningRateExplorer
 
 QUIET_GOAL_MS, LOADED_GOAL_MS = 50.0, 150.0
 
@@ -54,7 +51,7 @@ def describe(name, latencies, goal=None):
 
 
 def main():
-    from lab_test import measure_latency
+    from tools.lab_test import measure_latency
     print(f"machine: {os.cpu_count()} CPUs, load average {os.getloadavg()[0]:.2f}")
     print(describe("kernel only (retrain + the numbers sent)", kernel_side()))
     quiet = measure_latency()
