@@ -44,8 +44,9 @@ python3 -m venv .venv && .venv/bin/pip install -e ".[book]" jupyterlab jupyterla
 .venv/bin/jupyter lab book/
 ```
 
-The first installs bp with what the chapters use (numpy, sympy, matplotlib,
-ipywidgets, scikit-learn, scipy), JupyterLab and its MyST renderer into `.venv/`;
+The first installs bp (the library) and bpbook (the book's figures and explorables)
+with what the chapters use (numpy, sympy, matplotlib, ipywidgets, scikit-learn,
+scipy), JupyterLab and its MyST renderer into `.venv/`;
 the second opens the chapters in your browser. On Windows, write `.venv\\Scripts\\`
 in place of `.venv/bin/`.
 
@@ -57,7 +58,7 @@ The interactive figures (the explorables of chapters 2 to 10) are live, in
 JavaScript, on {site}. In Jupyter they show as static figures for now; the
 chapters' own code cells are all live.
 
-Licence (see `LICENSE`): the code (`bp/` and the notebooks' code cells) is under
+Licence (see `LICENSE`): the code (`bp/`, `bpbook/` and the notebooks' code cells) is under
 the MIT licence; the text and figures of the book (`book/`) are under Creative
 Commons Attribution 4.0 (CC BY 4.0).
 """

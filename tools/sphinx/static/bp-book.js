@@ -85,11 +85,17 @@
     markWideInlineFormulas();
     markScrollingBoxes();
   }
+  // Measured once typeset: then the page may skip drawing what is far from the screen
+  // (content-visibility, bp-book.css), which keeps a held key on an explorable fast.
+  function settle() {
+    markAll();
+    document.documentElement.classList.add("bp-settled");
+  }
   window.addEventListener("load", function () {
     if (window.MathJax && MathJax.startup && MathJax.startup.promise) {
-      MathJax.startup.promise.then(markAll);
+      MathJax.startup.promise.then(settle);
     } else {
-      markAll();
+      settle();
     }
   });
   var pending = null;
