@@ -1,9 +1,9 @@
 """The site's download (tools/sphinx/download_bundle.py) holds what the notebooks need.
 
 A reader who downloads "all notebooks (.zip)" has only what is in it. These tests,
-which need no built site, check the list of files the zip is made from: every bp
-module a notebook imports, every file of bp that git tracks, and the files the
-notebooks read. `make bundle-test` then installs the built zip as its README says
+which need no built site, check the list of files the zip is made from: every module
+of bp and bpbook a notebook imports, every file of the two packages that git tracks,
+and the files the notebooks read. `make bundle-test` then installs the built zip as its README says
 and runs every notebook.
 """
 import ast
@@ -19,21 +19,22 @@ from tools.sphinx import download_bundle as bundle
 
 ROOT = Path(__file__).resolve().parent.parent
 NOTEBOOKS = bundle.notebooks(ROOT)
+PACKAGES = {"bp", "bpbook"}   # the library and the book's package beside it
 
 
 def bp_imports(notebook):
-    """Every bp module a notebook imports, e.g. {"bp", "bpbook.plotting", "bpbook.explorables"}.
+    """Every module of bp and bpbook a notebook imports, e.g. {"bp", "bpbook.plotting"}.
 
     ``from bp import datasets`` imports the module bp.datasets when bp/datasets.py
-    exists, so a name after ``from bp... import`` counts when it is a module of bp.
+    exists, so a name after ``from bp... import`` counts when it is a module.
     """
     modules = set()
     for tree in bundle.code_cells(notebook):
         for node in ast.walk(tree):
             if isinstance(node, ast.Import):
-                modules |= {alias.name for alias in node.names if alias.name.split(".")[0] == "bp"}
+                modules |= {alias.name for alias in node.names if alias.name.split(".")[0] in PACKAGES}
             elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module \
-                    and node.module.split(".")[0] == "bp":
+                    and node.module.split(".")[0] in PACKAGES:
                 modules.add(node.module)
                 for alias in node.names:
                     candidate = f"{node.module}.{alias.name}"
@@ -72,12 +73,13 @@ def test_the_chapters_import_bp_and_its_explorables():
 
 
 def test_the_checker_finds_what_the_old_download_lacked():
-    # The first download collected bp/*.py only (not recursive): bpbook.explorables was missing.
+    # The first download collected bp/*.py only (not recursive): the explorables, now in
+    # bpbook/explorables/, were missing. Collected that way, every chapter lacks bpbook.
     old_files = sorted(p.relative_to(ROOT) for p in (ROOT / "bp").glob("*.py")) + \
         [n.relative_to(ROOT) for n in NOTEBOOKS]
     missing = missing_modules(NOTEBOOKS, old_files)
-    assert missing.get("02_what_is_backprop.ipynb") == ["bpbook.explorables"]
-    assert len(missing) == 9   # chapters 2-10
+    assert "bpbook.explorables" in missing.get("02_what_is_backprop.ipynb", [])
+    assert sum("bpbook.explorables" in lacking for lacking in missing.values()) == 9   # chapters 2-10
 
 
 def test_every_bp_module_a_notebook_imports_is_in_the_download():
@@ -86,16 +88,16 @@ def test_every_bp_module_a_notebook_imports_is_in_the_download():
                          "Is the package listed in pyproject.toml's [tool.setuptools] packages?")
 
 
-def test_every_file_of_bp_that_git_tracks_is_in_the_download():
+def test_every_file_of_bp_and_bpbook_that_git_tracks_is_in_the_download():
     # Catches a module or a .js file that pyproject.toml does not package (then
     # `pip install .` would lack it too), even if no notebook imports it directly:
     # show() loads an explorable's module and script by name.
     if shutil.which("git") is None or not (ROOT / ".git").exists():
         pytest.skip("not a git checkout")
-    tracked = subprocess.run(["git", "ls-files", "bp"], cwd=ROOT, capture_output=True,
+    tracked = subprocess.run(["git", "ls-files", "bp", "bpbook"], cwd=ROOT, capture_output=True,
                              text=True, check=True).stdout.split()
     files = {path.as_posix() for path in bundle.bundle_files(ROOT)}
-    assert tracked, "git ls-files bp found nothing"
+    assert tracked, "git ls-files bp bpbook found nothing"
     missing = sorted(set(tracked) - files)
     assert not missing, (f"the download lacks {missing}: add them to pyproject.toml's "
                          "[tool.setuptools] packages or package-data")
@@ -128,7 +130,8 @@ def test_the_zip_and_its_readme(tmp_path):
     bundle.write_zip(ROOT, target, site_url="https://example.org/bp-book/")
     names = set(zipfile.ZipFile(target).namelist())
     assert {"bp-book/README.md", "bp-book/pyproject.toml", "bp-book/LICENSE",
-            "bp-book/bp/explorables/__init__.py", "bp-book/bp/explorables/common.js"} <= names
+            "bp-book/bp/__init__.py", "bp-book/bp/lstm.py", "bp-book/bpbook/explorer.js",
+            "bp-book/bpbook/explorables/__init__.py", "bp-book/bpbook/explorables/common.js"} <= names
     readme = zipfile.ZipFile(target).read("bp-book/README.md").decode()
     assert "<https://example.org/bp-book/>" in readme
     assert "MIT" in readme and "CC BY 4.0" in readme
