@@ -82,14 +82,29 @@ def test_momentum_zero_is_plain_gradient_descent_and_keeps_no_velocity(rng):
     assert zero.velocity == {} and repr(zero) == "SGD(lr=0.2)"
 
 
+def _torch_twin(torch, net):
+    twin = torch.nn.Sequential(torch.nn.Linear(3, 5), torch.nn.Tanh(), torch.nn.Linear(5, 2)).double()
+    with torch.no_grad():
+        for value, param in zip(net.state_dict().values(), twin.parameters()):
+            param.copy_(torch.from_numpy(value))
+    return twin
+
+
+def _step_both(torch, net, twin, ours, theirs, X, y):
+    """One step of bp's optimizer on net and of torch's on its twin, on the batch (X, y)."""
+    _gradients(net, X, y, bp.MSELoss())
+    ours.step()
+    theirs.zero_grad()
+    torch.nn.functional.mse_loss(twin(torch.from_numpy(X)), torch.from_numpy(y)).backward()
+    theirs.step()
+
+
 def test_momentum_matches_torch_optim_sgd_over_several_steps(rng):
     torch = pytest.importorskip("torch")
     net = make_net((3, 5, 2), "tanh", rng)
-    twin = torch.nn.Sequential(torch.nn.Linear(3, 5), torch.nn.Tanh(), torch.nn.Linear(5, 2)).double()
-    with torch.no_grad():
-        for (name, value), (torch_name, param) in zip(net.state_dict().items(), twin.named_parameters()):
-            assert param.shape == value.shape, (name, torch_name)   # W (n_out, n_in) as in torch
-            param.copy_(torch.from_numpy(value))
+    twin = _torch_twin(torch, net)
+    for value, param in zip(net.state_dict().values(), twin.parameters()):
+        assert param.shape == value.shape               # W (n_out, n_in) as in torch
     ours = bp.SGD(net, 0.1, momentum=0.9)
     theirs = torch.optim.SGD(twin.parameters(), lr=0.1, momentum=0.9)
     for step in range(7):
@@ -97,11 +112,7 @@ def test_momentum_matches_torch_optim_sgd_over_several_steps(rng):
         if step == 4:                              # a schedule: the rate drops mid-way
             ours.lr = 0.03
             theirs.param_groups[0]["lr"] = 0.03
-        _gradients(net, X, y, bp.MSELoss())
-        ours.step()
-        theirs.zero_grad()
-        torch.nn.functional.mse_loss(twin(torch.from_numpy(X)), torch.from_numpy(y)).backward()
-        theirs.step()
+        _step_both(torch, net, twin, ours, theirs, X, y)
         for (name, value), param in zip(net.state_dict().items(), twin.parameters()):
             np.testing.assert_allclose(value, param.detach().numpy(), rtol=0, atol=1e-12,
                                        err_msg=f"{name} after step {step + 1}")
@@ -149,14 +160,6 @@ OPTIMIZERS = [
 ]
 
 
-def _torch_twin(torch, net):
-    twin = torch.nn.Sequential(torch.nn.Linear(3, 5), torch.nn.Tanh(), torch.nn.Linear(5, 2)).double()
-    with torch.no_grad():
-        for value, param in zip(net.state_dict().values(), twin.parameters()):
-            param.copy_(torch.from_numpy(value))
-    return twin
-
-
 @pytest.mark.parametrize("ours_name, ours_args, torch_name, torch_args", OPTIMIZERS,
                          ids=[f"{o[0]}-{'-'.join(o[1]) or 'defaults'}" for o in OPTIMIZERS])
 def test_every_optimizer_equals_torch_optim_over_many_steps(rng, ours_name, ours_args, torch_name, torch_args):
@@ -168,11 +171,7 @@ def test_every_optimizer_equals_torch_optim_over_many_steps(rng, ours_name, ours
     start, largest = net.state_dict(), 0.0
     for step in range(30):
         X, y = batch(rng, 4, 3, "mse", 2)          # a new mini-batch every step
-        _gradients(net, X, y, bp.MSELoss())
-        ours.step()
-        theirs.zero_grad()
-        torch.nn.functional.mse_loss(twin(torch.from_numpy(X)), torch.from_numpy(y)).backward()
-        theirs.step()
+        _step_both(torch, net, twin, ours, theirs, X, y)
         for (name, value), param in zip(net.state_dict().items(), twin.parameters()):
             difference = np.max(np.abs(value - param.detach().numpy()))
             assert difference <= 1e-12, f"{ours_name} {name} after step {step + 1}: {difference:.2e}"
@@ -240,6 +239,7 @@ def test_adam_moves_every_entry_by_about_lr_at_its_first_step(rng):
                                    rtol=1e-12, atol=1e-15)
 
 
+@pytest.mark.filterwarnings("ignore::bp.TrainingWarning")   # random targets: no better than their mean
 def test_fit_takes_any_optimizer_and_names_the_class_when_it_refuses_one(rng):
     net = make_net((3, 5, 2), "tanh", rng)
     X, y = batch(rng, 16, 3, "mse", 2)
