@@ -87,11 +87,28 @@
   }
   // Measured once typeset: then the page may skip drawing what is far from the screen
   // (content-visibility, bp-book.css), which keeps a held key on an explorable fast.
+  // Each block keeps its measured height as its size while skipped, so nothing on the
+  // page moves when skipping starts (a reader who came by a link to a section stays there).
   function settle() {
     markAll();
+    var blocks = document.querySelectorAll(".bd-article section > :not(section)");
+    var heights = Array.prototype.map.call(blocks, function (block) {
+      var style = getComputedStyle(block);       // the size stands for the content box
+      return block.getBoundingClientRect().height - parseFloat(style.paddingTop) -
+        parseFloat(style.paddingBottom) - parseFloat(style.borderTopWidth) - parseFloat(style.borderBottomWidth);
+    });
+    blocks.forEach(function (block, i) {
+      block.style.containIntrinsicSize = "auto " + Math.max(0, heights[i]).toFixed(1) + "px";
+    });
     document.documentElement.classList.add("bp-settled");
+    // Margins no longer collapse across a skipped block, so a link's target may have moved
+    // a little: if the reader has not scrolled since, bring it back into view.
+    var target = location.hash && document.getElementById(decodeURIComponent(location.hash.slice(1)));
+    if (target && window.scrollY === scrolledAtLoad) target.scrollIntoView();
   }
+  var scrolledAtLoad = null;
   window.addEventListener("load", function () {
+    scrolledAtLoad = window.scrollY;
     if (window.MathJax && MathJax.startup && MathJax.startup.promise) {
       MathJax.startup.promise.then(settle);
     } else {
