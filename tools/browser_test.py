@@ -232,6 +232,12 @@ def open_page(browser, base, page_path, size, color_scheme="light"):
     page.evaluate("() => window.MathJax && MathJax.startup && MathJax.startup.promise ? "
                   "MathJax.startup.promise.then(() => true) : true")
     page.wait_for_timeout(100)  # bp-book.js marks the wide formulas after MathJax is done
+    # Once settled, the page skips drawing the blocks far from the screen (content-visibility,
+    # bp-book.css); a reader sees each block drawn when it comes into view. The checks here
+    # (axe-core's contrast and sizes, widths, formulas) read every block as it is then
+    # seen, so the page is checked with nothing skipped; the latency check keeps skipping on.
+    page.wait_for_function("() => document.documentElement.classList.contains('bp-settled')")
+    page.evaluate("() => document.documentElement.classList.remove('bp-settled')")
     return page, errors, loaded
 
 

@@ -91,7 +91,7 @@
   // page moves when skipping starts (a reader who came by a link to a section stays there).
   function settle() {
     markAll();
-    var blocks = document.querySelectorAll(".bd-article section > :not(section)");
+    var blocks = document.querySelectorAll(".bd-article section > :not(section, :has(pre, table, div.math, mjx-container[display=\"true\"]), pre, table, div.math)");
     var heights = Array.prototype.map.call(blocks, function (block) {
       var style = getComputedStyle(block);       // the size stands for the content box
       return block.getBoundingClientRect().height - parseFloat(style.paddingTop) -
