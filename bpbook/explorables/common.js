@@ -313,12 +313,34 @@ window.bpUI = window.bpUI || (function () {
     root.dataset.result = JSON.stringify(result);
   }
 
+  // The page under an explorable stays where it is while the reader operates it. Its words
+  // and figures change height with the numbers (a line more or a line less), and each change
+  // would move everything below it: the reader would see the page jump, and a slow phone
+  // would lay out and repaint the rest of the chapter at every key press (conv_backward
+  // changed height at nearly every press of a held arrow key, by up to 100 px). So the
+  // explorable keeps the tallest height it has had at its width: it grows, never shrinks,
+  // until its width changes (a turned phone, a resized window).
+  function keepTallest(live) {
+    if (!window.ResizeObserver) return;
+    let width = null, tallest = 0;
+    new ResizeObserver(([entry]) => {
+      const w = entry.contentRect.width;
+      const h = entry.borderBoxSize ? entry.borderBoxSize[0].blockSize : live.offsetHeight;
+      if (w !== width) {            // a new width: start again from the natural height
+        width = w; tallest = 0; live.style.minHeight = "";
+        return;
+      }
+      if (h > tallest + 0.5) { tallest = h; live.style.minHeight = `${h}px`; }
+    }).observe(live);
+  }
+
   // Once the live explorable is built, the static figure (shown when JavaScript is off or
   // has failed) is hidden on screen but kept: a printed page shows it instead of the live
   // controls and canvas (tools/sphinx/static/bp-print.css), which paper cannot operate.
   function start(root, build) {
     const live = el("div", {class: "bp-x-live"}, root);
     build(live);
+    keepTallest(live);
     const fallback = root.querySelector(".bp-x-static");
     if (fallback) fallback.hidden = true;
     root.dataset.ready = "1";

@@ -99,6 +99,7 @@
     });
     blocks.forEach(function (block, i) {
       block.style.containIntrinsicSize = "auto " + Math.max(0, heights[i]).toFixed(1) + "px";
+      block.classList.add("bp-skippable");
     });
     document.documentElement.classList.add("bp-settled");
     // Margins no longer collapse across a skipped block, so a link's target may have moved
