@@ -50,6 +50,7 @@ import contextlib
 import functools
 import http.server
 import json
+import re
 import statistics
 import subprocess
 import sys
@@ -501,6 +502,50 @@ def check_latency(browser, base):
     return failures
 
 
+def check_exercise_forms(browser, base):
+    """Every value exercise answered in the page as a reader would: the right answer, each
+    named mistake and a wrong number typed into its form, the verdict compared with what
+    bp.exercises.check says in Jupyter (the same words). A function or formula exercise's
+    cell says where it can be checked."""
+    import numpy as np
+    from bp.exercises import check, get, ids
+    failures, answered, seen = [], 0, set()
+    page = browser.new_page(viewport={"width": 390, "height": 844})
+    for page_path in site_pages():
+        page.goto(url_of(base, page_path))
+        page.wait_for_load_state("load")
+        for form in page.locator("form.bp-ex-form").all():
+            exercise_id = form.get_attribute("data-exercise")
+            seen.add(exercise_id)
+            exercise = get(exercise_id)
+            reference = np.array(exercise.reference, dtype=float).reshape(-1)
+            trials = [("the right answer", reference)]
+            trials += [(f"the mistake {m.name!r}", np.array(m.variant, dtype=float).reshape(-1))
+                       for m in exercise.mistakes]
+            trials.append(("a wrong answer", reference * 1.5 + 0.75))
+            inputs = form.locator("input").all()
+            for what, values in trials:
+                for box, value in zip(inputs, values):
+                    box.fill(repr(float(value)))
+                form.locator("button").click()
+                shown = form.locator("xpath=following-sibling::p[1]").inner_text()
+                expected = repr(check(exercise_id, values if len(values) > 1 else float(values[0])))
+                answered += 1
+                if shown != expected:
+                    failures.append(f"{page_path}: exercise {exercise_id}, {what}: the page says "
+                                    f"{shown!r}, bp says {expected!r}")
+        for note in page.locator("p.bp-ex-elsewhere").all():
+            seen.add(re.search(r"Exercise (\S+) asks", note.inner_text()).group(1))
+    page.close()
+    missing = sorted(set(ids()) - seen)
+    if missing:
+        failures.append(f"exercises with no form or note on the site: {missing}")
+    print(f"browser test: {answered} answers typed into the site's exercise forms "
+          f"({sum(get(i).kind == 'value' for i in seen)} value exercises), "
+          f"{len(failures)} differing from bp.exercises; {len(seen)} exercises in view")
+    return failures
+
+
 def check_page(browser, base, page_path):
     page = browser.new_page(viewport={"width": 1280, "height": 1800})
     blocked = []
@@ -696,6 +741,7 @@ def main():
         print(f"browser test: every page at {' and '.join(f'{w}x{h}' for w, h in SIZES.values())}, "
               f"served from {base}:")
         failures = check_site(browser, base, axe)
+        failures += check_exercise_forms(browser, base)
         print("browser test: a held key on every explorable, phone (390x844, 3 device pixels per px), "
               "CPU 4x slower:")
         failures += check_latency(browser, base)

@@ -41,8 +41,7 @@ from pathlib import Path
 from tools.chromium import CHROMIUM_ARGS, chromium_or_skip, find_chromium
 
 BOOK = Path("book")
-MYST_CHAPTERS = ["03_backprop_algorithm.ipynb", "05_backprop_calculations.ipynb",
-                 "09_convolutional_networks.ipynb"]
+MYST_CHAPTERS = sorted(p.name for p in BOOK.glob("*.ipynb"))   # every chapter
 EXPLORER_CHAPTER = "06_updating_weights.ipynb"
 RAW_MYST = re.compile(r"(```\s*\{|:::\s*\{|\{(eq|ref|term|numref|doc|math)\}`|^:class:)", re.M)
 KEY_PRESSES = 20
@@ -117,9 +116,15 @@ READ_RENDERED = """() => {
   for (const cell of document.querySelectorAll(".jp-NotebookPanel:not(.lm-mod-hidden) .jp-MarkdownCell")) {
     const myst = cell.querySelector(".myst");
     if (!myst || !myst.offsetParent) continue;
-    out.push({text: myst.innerText,
+    const folded = myst.querySelectorAll("details:not([open])").length;
+    // every solution opened, so that its text is read too (and closed again after)
+    const closed = [...myst.querySelectorAll("details:not([open])")];
+    closed.forEach((d) => { d.open = true; });
+    const text = myst.innerText;
+    const broken = myst.querySelectorAll(".katex-error, .myst-error, .admonition-error").length;
+    closed.forEach((d) => { d.open = false; });
+    out.push({text, broken, folded,
               admonitions: myst.querySelectorAll(".myst-admonition").length,
-              folded: myst.querySelectorAll("details:not([open])").length,
               open: myst.querySelectorAll("details[open]").length,
               equations: myst.querySelectorAll(".katex-display").length});
   }
@@ -151,11 +156,13 @@ def check_myst(browser, base, name):
            for c in cells for m in RAW_MYST.finditer(c["text"])]
     total = {k: sum(c[k] for c in cells) for k in ("admonitions", "folded", "open", "equations")}
     markdown_cells = len(json.loads((BOOK / name).read_text())["cells"])
-    assert not raw, f"{name}: raw MyST in JupyterLab: {raw[:3]}"
+    broken = [c["text"][:80].replace("\n", " ") for c in cells if c["broken"]]
+    assert not raw, f"{name}: raw MyST in JupyterLab (solutions opened): {raw[:3]}"
+    assert not broken, f"{name}: maths or MyST that JupyterLab cannot render, in the cells beginning {broken[:3]}"
     assert total["admonitions"] > 0 and total["folded"] > 0 and total["open"] == 0, f"{name}: {total}"
     print(f"lab test: {name}: {len(cells)} Markdown cells read of {markdown_cells} cells; "
           f"{total['admonitions']} admonitions, {total['folded']} folded solutions, "
-          f"{total['equations']} display equations; no raw MyST")
+          f"{total['equations']} display equations; every solution opened: no raw MyST, no broken maths")
     if name.startswith("05"):
         shots = screenshots(page)
         print(f"lab test: screenshots {', '.join(map(str, shots))}")
@@ -211,6 +218,42 @@ def check_save_changes_nothing(page, folder, name):
         raise AssertionError(f"{name}: saving in JupyterLab changed the file ({len(before)} -> "
                              f"{len(after)} bytes); the saved file is {kept}: diff it with book/{name}")
     print(f"lab test: {name} saved from JupyterLab without changes: the file is byte for byte the same")
+
+
+def exercise_outputs_after_run_all(browser, base, folder, name, timeout_s=600):
+    """Run All in JupyterLab, save, and read what the exercises show: below the chapter's
+    "## Exercises" heading, a code cell may show only its check's "not attempted yet" (an
+    untouched answer cell); anything else is an answer in view that the reader did not ask
+    for. Returns (the number of answer cells, the problems)."""
+    page = open_notebook(browser, base, name, alone=True)
+    run_all(page)
+    deadline = time.time() + timeout_s
+    while True:
+        page.wait_for_timeout(3000)
+        save(page)
+        nb = json.loads((folder / name).read_text())
+        code = [c for c in nb["cells"] if c["cell_type"] == "code"]
+        if all(c.get("execution_count") for c in code):
+            break
+        if time.time() > deadline:
+            page.close()
+            return 0, [f"{name}: Run All had not finished after {timeout_s} s"]
+    page.close()
+    problems, answer_cells, in_exercises = [], 0, False
+    for cell in nb["cells"]:
+        source = "".join(cell["source"])
+        if cell["cell_type"] == "markdown" and re.search(r"^## Exercises", source, re.M):
+            in_exercises = True
+        if not in_exercises or cell["cell_type"] != "code":
+            continue
+        shown = "".join("".join(o.get("text", "")) + "".join(o.get("data", {}).get("text/plain", ""))
+                        + ("[a figure]" if "image/png" in o.get("data", {}) else "")
+                        for o in cell.get("outputs", []))
+        if 'check("' in source:
+            answer_cells += 1
+        if shown and not (re.fullmatch(r"(Exercise \S+, not attempted yet: [^\n]*\n?)+", shown)):
+            problems.append(f"{name}: after Run All, a cell among the exercises shows {shown[:120]!r}")
+    return answer_cells, problems
 
 
 def run_all(page):
@@ -340,11 +383,19 @@ def main():
         with jupyterlab(folder) as base:
             browser = p.chromium.launch(executable_path=chromium, args=CHROMIUM_ARGS)
             print(f"lab test: JupyterLab at {base}, chapters copied to {folder}")
-            for name in MYST_CHAPTERS[1:2] if os.environ.get("LAB_TEST_QUICK") else MYST_CHAPTERS:
+            for name in ["05_backprop_calculations.ipynb"] if os.environ.get("LAB_TEST_QUICK") else MYST_CHAPTERS:
                 page = check_myst(browser, base, name)
                 if name.startswith("05"):
                     check_save_changes_nothing(page, folder, name)
                 page.close()
+            problems, answer_cells = [], 0
+            for name in ["05_backprop_calculations.ipynb"] if os.environ.get("LAB_TEST_QUICK") else MYST_CHAPTERS:
+                count, found = exercise_outputs_after_run_all(browser, base, folder, name)
+                answer_cells += count
+                problems += found
+            assert not problems, "answers in view after Run All:\n  " + "\n  ".join(problems)
+            print(f"lab test: Run All in every chapter, then saved: the {answer_cells} answer cells say "
+                  "\"not attempted yet\", and no other cell among the exercises shows an output")
             check_notebook7(browser, base)
             page = run_explorer(browser, base)
             latencies = explorer_latencies(page)

@@ -312,14 +312,16 @@ class ValueExercise(Exercise):
             text = "none of the numbers is right"
         else:
             text = f"{' and '.join(self.names[i] for i in wrong)} {'is' if len(wrong) == 1 else 'are'} not right"
-        if all(right[i] != 0 and abs(mine[i] + right[i]) <= self.tolerance * max(1, abs(right[i]))
-               for i in wrong):
+        if all(right[i] != 0 and self._within(-mine[i], right[i]) for i in wrong):
             text += ": the sign is wrong"
         elif all(right[i] != 0 for i in wrong):
-            off = max(abs(mine[i] - right[i]) / abs(right[i]) for i in wrong)
-            text += f": off by {100 * off:.2g} %" if off < 10 else ": off by more than a factor 10"
-        tol = f"{self.tolerance:g}" + (" relative" if self.relative else "")
-        return self.result(False, f"{text} (to within {tol}). See {self.where}.")
+            percent = 100 * max(abs(mine[i] - right[i]) / abs(right[i]) for i in wrong)
+            text += (": off by less than 1 %" if percent < 1 else f": off by {percent:.0f} %"
+                     if percent < 1000 else ": off by more than a factor 10")
+        return self.result(False, f"{text} (to within {self.tolerance_text()}). See {self.where}.")
+
+    def tolerance_text(self):
+        return f"{self.tolerance:g}" + (" relative" if self.relative else "")
 
 
 # ---------------------------------------------------------------- formula exercises
