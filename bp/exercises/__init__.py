@@ -33,7 +33,7 @@ from .checking import (Exercise, FormulaExercise, FunctionExercise, Mistake, Res
 
 # one module per chapter, each a list EXERCISES
 CHAPTERS = ["chapter01", "chapter02", "chapter03", "chapter04", "chapter05", "chapter05b",
-            "chapter06", "chapter07", "chapter08", "chapter09", "chapter10"]
+            "chapter06", "chapter07", "chapter08", "chapter09", "chapter10", "chapter11"]
 
 _registry = None
 
