@@ -33,10 +33,10 @@
       text += ": the sign is wrong";
     } else if (wrong.every((i) => right[i] !== 0)) {
       const percent = 100 * Math.max(...wrong.map((i) => Math.abs(mine[i] - right[i]) / Math.abs(right[i])));
-      text += percent < 1 ? ": off by less than 1 %" : percent < 1000 ? `: off by ${percent.toFixed(0)} %`
+      text += percent < 1 ? ": off by less than 1 %" : percent < 1000 ? `: off by ${Math.floor(percent + 0.5)} %`
         : ": off by more than a factor 10";
     }
-    return `Exercise ${id}, not yet: ${text} (to within ${ex.toleranceText}). See ${ex.where}.`;
+    return `Exercise ${id}, not yet: ${text} (${ex.toleranceText}). See ${ex.where}.`;
   }
 
   function verdict(id, ex, texts) {

@@ -37,15 +37,23 @@ def value_data(exercise):
     }
 
 
+def in_the_page(exercise):
+    """Whether the page can judge it: a value exercise judged by ValueExercise's own rules
+    (one that changes them needs Python, as a function or formula exercise does)."""
+    from bp.exercises.checking import ValueExercise
+    return isinstance(exercise, ValueExercise) and type(exercise).check is ValueExercise.check \
+        and type(exercise)._within is ValueExercise._within
+
+
 def site_data():
     """{exercise id: data} for every checkable exercise (value exercises in full)."""
     data = {}
     for exercise_id in ids():
         exercise = get(exercise_id)
-        if exercise.kind == "value":
+        if in_the_page(exercise):
             data[exercise_id] = value_data(exercise)
         else:
-            data[exercise_id] = {"kind": exercise.kind, "answerForm": exercise.answer_form}
+            data[exercise_id] = {"kind": "jupyter", "answerForm": exercise.answer_form}
     return data
 
 

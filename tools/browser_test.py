@@ -509,7 +509,7 @@ def check_exercise_forms(browser, base):
     cell says where it can be checked."""
     import numpy as np
     from bp.exercises import check, get, ids
-    failures, answered, seen = [], 0, set()
+    failures, answered, seen, page_forms = [], 0, set(), 0
     page = browser.new_page(viewport={"width": 390, "height": 844})
     for page_path in site_pages():
         page.goto(url_of(base, page_path))
@@ -517,6 +517,7 @@ def check_exercise_forms(browser, base):
         for form in page.locator("form.bp-ex-form").all():
             exercise_id = form.get_attribute("data-exercise")
             seen.add(exercise_id)
+            page_forms += 1
             exercise = get(exercise_id)
             reference = np.array(exercise.reference, dtype=float).reshape(-1)
             trials = [("the right answer", reference)]
@@ -541,7 +542,7 @@ def check_exercise_forms(browser, base):
     if missing:
         failures.append(f"exercises with no form or note on the site: {missing}")
     print(f"browser test: {answered} answers typed into the site's exercise forms "
-          f"({sum(get(i).kind == 'value' for i in seen)} value exercises), "
+          f"({page_forms} value exercises), "
           f"{len(failures)} differing from bp.exercises; {len(seen)} exercises in view")
     return failures
 

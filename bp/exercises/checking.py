@@ -316,12 +316,15 @@ class ValueExercise(Exercise):
             text += ": the sign is wrong"
         elif all(right[i] != 0 for i in wrong):
             percent = 100 * max(abs(mine[i] - right[i]) / abs(right[i]) for i in wrong)
-            text += (": off by less than 1 %" if percent < 1 else f": off by {percent:.0f} %"
+            # rounded half up, as the site's form rounds it (bpbook/exercise_forms.js)
+            text += (": off by less than 1 %" if percent < 1 else f": off by {int(np.floor(percent + 0.5))} %"
                      if percent < 1000 else ": off by more than a factor 10")
-        return self.result(False, f"{text} (to within {self.tolerance_text()}). See {self.where}.")
+        return self.result(False, f"{text} ({self.tolerance_text()}). See {self.where}.")
 
     def tolerance_text(self):
-        return f"{self.tolerance:g}" + (" relative" if self.relative else "")
+        if self.tolerance == 0:
+            return "exactly"
+        return f"to within {self.tolerance:g}" + (" relative" if self.relative else "")
 
 
 # ---------------------------------------------------------------- formula exercises
