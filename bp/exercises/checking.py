@@ -179,7 +179,10 @@ def generic_miss(name, mine, right, tolerance, batch=None, what_shape=""):
     if close(mine, -right, tolerance) and np.any(right):
         return f"{name} has the wrong sign everywhere: a sign error"
     c = constant_factor(mine, right, tolerance)
-    if c is not None:
+    # one number is always some multiple of the right one: name a factor only if it is a
+    # whole number, a whole fraction or the batch size
+    whole = c is not None and any(abs(x - round(x)) < 1e-9 and abs(x) >= 2 for x in (c, 1 / c))
+    if c is not None and (right.size > 1 or whole or (batch and describe_factor(c, batch).startswith(str(batch)))):
         return f"{name} is {describe_factor(c, batch)}"
     return f"{name} is wrong: its largest relative difference from the right value is {relative_difference(mine, right):.2g}"
 
