@@ -175,7 +175,7 @@ function explore(live, data, root) {
   }
 
   const figure = bpUI.canvas(live, {
-    aspect: 0.72, maxHeight: 330, draw,
+    aspect: 0.66, maxHeight: 330, draw,
     label: () => `The 2-3-1 network: inputs x = (${f1(f.x[0])}, ${f1(f.x[1])}), ` +
       `hidden activations a¹ = (${f.a1.map(f3).join(", ")}) with slopes σ′(z¹) = ` +
       `(${f.slope1.map(f3).join(", ")}), output a² = ${f3(f.a2)}, target ${f1(f.y)}. ` +
