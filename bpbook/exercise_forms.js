@@ -19,6 +19,17 @@
     return mine.length === right.length && mine.every((m, i) => within(m, right[i], ex));
   }
 
+  // Right anywhere between the reference and ex.alsoRight, as ValueExercise._between
+  function between(mine, ex) {
+    if (!ex.alsoRight) return false;
+    return mine.every((m, i) => {
+      let low = Math.min(ex.reference[i], ex.alsoRight[i]), high = Math.max(ex.reference[i], ex.alsoRight[i]);
+      if (ex.relative) { low *= 1 - ex.tolerance; high *= 1 + ex.tolerance; }
+      else { low -= ex.tolerance; high += ex.tolerance; }
+      return low <= m && m <= high;
+    });
+  }
+
   // The same sentence as ValueExercise.check, for an answer that is neither right nor a
   // named mistake.
   function miss(id, ex, mine) {
@@ -50,7 +61,7 @@
       return {passed: false, text: `Exercise ${id}, not yet: ${ex.names[bad]} is not a number ` +
         `(write it as 0.25, −3 or 1e-4).`};
     }
-    if (allWithin(mine, ex.reference, ex)) return {passed: true, text: ex.right};
+    if (allWithin(mine, ex.reference, ex) || between(mine, ex)) return {passed: true, text: ex.right};
     for (const mistake of ex.mistakes) {
       if (allWithin(mine, mistake.values, ex)) return {passed: false, text: mistake.said};
     }

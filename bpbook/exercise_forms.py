@@ -30,6 +30,8 @@ def value_data(exercise):
         "tolerance": exercise.tolerance,
         "relative": exercise.relative,
         "toleranceText": exercise.tolerance_text(),
+        "alsoRight": (None if exercise.also_right is None
+                      else np.array(exercise.also_right, dtype=float).reshape(-1).tolist()),
         "where": exercise.where,
         "right": repr(check(exercise.id, exercise.reference)),
         "mistakes": [{"values": np.array(m.variant, dtype=float).reshape(-1).tolist(),
@@ -42,7 +44,8 @@ def in_the_page(exercise):
     (one that changes them needs Python, as a function or formula exercise does)."""
     from bp.exercises.checking import ValueExercise
     return isinstance(exercise, ValueExercise) and type(exercise).check is ValueExercise.check \
-        and type(exercise)._within is ValueExercise._within
+        and type(exercise)._within is ValueExercise._within \
+        and type(exercise)._between is ValueExercise._between
 
 
 def site_data(chapter=None):

@@ -523,6 +523,9 @@ def check_exercise_forms(browser, base):
             trials = [("the right answer", reference)]
             trials += [(f"the mistake {m.name!r}", np.array(m.variant, dtype=float).reshape(-1))
                        for m in exercise.mistakes]
+            if exercise.also_right is not None:     # the other right answer, and between the two
+                other = np.array(exercise.also_right, dtype=float).reshape(-1)
+                trials += [("the other right answer", other), ("between the two", (reference + other) / 2)]
             trials.append(("a wrong answer", reference * 1.5 + 0.75))
             inputs = form.locator("input").all()
             for what, values in trials:

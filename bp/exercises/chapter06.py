@@ -2,7 +2,7 @@
 
 Exercise 4 is read off the learning-rate explorer, whose slider has five rates per decade
 on the website and twenty in Jupyter: the two settle on different rates, and both are
-right (``RateExercise``). Exercise 7's answer is an optimiser class: the checker trains a
+right (``also_right``). Exercise 7's answer is an optimiser class: the checker trains a
 small network with it and compares the weights after each run with the reference's
 (``OptimizerExercise``); ``get("06.7").reference`` is that run as a function of the numbers,
 ``get("06.7").optimizer`` the reference class.
@@ -16,29 +16,6 @@ QUADRATIC = f'{CHAPTER}, section "The learning rate on a quadratic"'
 
 
 # ---------------------------------------------------------------- exercise 4
-
-
-class RateExercise(ValueExercise):
-    """A ValueExercise whose numbers are right anywhere between two answers (each within
-    the relative tolerance): ``reference`` (the website's slider) and ``also_right``
-    (the live explorer's finer slider)."""
-
-    def __init__(self, *args, also_right, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.also_right = also_right
-
-    def check(self, answer):
-        try:
-            mine = np.array(answer, dtype=float).reshape(-1)
-        except (TypeError, ValueError):
-            mine = None
-        if answer is not ... and mine is not None and mine.size == len(self.names) \
-                and np.all(np.isfinite(mine)):
-            low = np.minimum(self.reference, self.also_right) * (1 - self.tolerance)
-            high = np.maximum(self.reference, self.also_right) * (1 + self.tolerance)
-            if np.all((low <= mine) & (mine <= high)):
-                return self.result(True, "that is right.")
-        return super().check(answer)
 
 
 # rates of the website's slider (log_grid(1e-3, 10, per_decade=5)) and of the live one
@@ -173,7 +150,7 @@ EXERCISES = [
             Mistake("curvature 1/2", "the curvature of w2 is 1 (the second derivative of w2^2 / 2), "
                     "not 1/2: the factor per step is 1 - 0.019.", 724),
         ]),
-    RateExercise(
+    ValueExercise(
         "06.4", "the smallest rate with a loss below 0.15, at 200 and at 1000 epochs",
         "two numbers (rate_200, rate_1000): the smallest learning rate of the explorer whose "
         "loss after training is below 0.15, at 200 and at 1000 epochs",

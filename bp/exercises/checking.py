@@ -274,17 +274,32 @@ class FunctionExercise(Exercise):
 class ValueExercise(Exercise):
     """The answer is a number or a few numbers (``names`` says which, in order), right if
     each is within ``tolerance`` of the reference: absolute, or relative if
-    ``relative=True``."""
+    ``relative=True``. With ``also_right`` (another set of numbers), an answer anywhere
+    between the two (and the tolerance beyond) is right too: two ways of reading the
+    answer off a figure, say."""
 
     kind = "value"
 
     def __init__(self, exercise_id, title, answer_form, where, reference, names, tolerance,
-                 relative=False, mistakes=()):
+                 relative=False, mistakes=(), also_right=None):
         super().__init__(exercise_id, title, answer_form, where, mistakes)
         self.reference = reference
         self.names = list(names)
         self.tolerance = tolerance
         self.relative = relative
+        self.also_right = also_right
+
+    def _between(self, mine):
+        if self.also_right is None:
+            return False
+        right = np.array(self.reference, dtype=float).reshape(-1)
+        other = np.array(self.also_right, dtype=float).reshape(-1)
+        low, high = np.minimum(right, other), np.maximum(right, other)
+        if self.relative:
+            low, high = low * (1 - self.tolerance), high * (1 + self.tolerance)
+        else:
+            low, high = low - self.tolerance, high + self.tolerance
+        return bool(np.all((low <= mine) & (mine <= high)))
 
     def _within(self, mine, right):
         mine, right = np.asarray(mine, dtype=float), np.asarray(right, dtype=float)
@@ -304,7 +319,7 @@ class ValueExercise(Exercise):
         if mine.size != right.size:
             return self.result(False, f"expected {len(self.names)} number{'s' if len(self.names) > 1 else ''} "
                                       f"({', '.join(self.names)}); got {mine.size}")
-        if self._within(mine, right):
+        if self._within(mine, right) or self._between(mine):
             return self.result(True, "that is right.")
         for mistake in self.mistakes:
             if self._within(mine, np.array(mistake.variant, dtype=float).reshape(-1)):
