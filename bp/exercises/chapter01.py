@@ -3,7 +3,7 @@ import numpy as np
 
 from .checking import FunctionExercise, Mistake, ValueExercise
 
-WHERE = 'chapter 1, "Neural networks"'
+WHERE = 'the chapter "Neural networks"'
 
 
 # ---------------------------------------------------------------- exercise 1

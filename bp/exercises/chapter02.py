@@ -3,7 +3,7 @@ import numpy as np
 
 from .checking import FormulaExercise, FunctionExercise, Mistake, ValueExercise
 
-WHERE = 'chapter 2, "What is backpropagation?"'
+WHERE = 'the chapter "What is backpropagation?"'
 
 
 # ---------------------------------------------------------------- exercise 1

@@ -3,7 +3,7 @@ import numpy as np
 
 from .checking import FormulaExercise, FunctionExercise, Mistake, ValueExercise
 
-WHERE = 'chapter 3, "The backpropagation algorithm"'
+WHERE = 'the chapter "The backpropagation algorithm"'
 
 
 # ---------------------------------------------------------------- exercise 2

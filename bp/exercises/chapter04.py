@@ -3,7 +3,7 @@ import numpy as np
 
 from .checking import FunctionExercise, Mistake, ValueExercise
 
-WHERE = 'chapter 4, "Forward propagation"'
+WHERE = 'the chapter "Forward propagation"'
 
 # the chapter's 2-3-1 network
 W1 = np.array([[0.5, -0.3], [0.8, 0.2], [-0.4, 0.6]])

@@ -3,7 +3,7 @@ import numpy as np
 
 from .checking import FormulaExercise, FunctionExercise, Mistake
 
-WHERE = 'chapter 5, "Backpropagation calculations"'
+WHERE = 'the chapter "Backpropagation calculations"'
 
 
 def _sigmoid(s):

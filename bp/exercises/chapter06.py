@@ -11,7 +11,7 @@ import numpy as np
 
 from .checking import FormulaExercise, FunctionExercise, Mistake, ValueExercise
 
-CHAPTER = 'chapter 6, "Updating the weights"'
+CHAPTER = 'the chapter "Updating the weights"'
 QUADRATIC = f'{CHAPTER}, section "The learning rate on a quadratic"'
 
 

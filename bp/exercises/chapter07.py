@@ -3,7 +3,7 @@ import numpy as np
 
 from .checking import FormulaExercise, FunctionExercise, Mistake, ValueExercise
 
-CHAPTER = 'chapter 7, "Advantages of backpropagation"'
+CHAPTER = 'the chapter "Advantages of backpropagation"'
 APPROXIMATION = f'{CHAPTER}, section "Universal approximation"'
 
 

@@ -3,7 +3,7 @@ import numpy as np
 
 from .checking import FormulaExercise, FunctionExercise, Mistake, ValueExercise
 
-WHERE = 'chapter 8, "Recurrent networks"'
+WHERE = 'the chapter "Recurrent networks and backpropagation through time"'
 GATED = WHERE + ', section "Toward gated units: the LSTM\'s cell state"'
 
 

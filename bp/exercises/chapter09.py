@@ -8,7 +8,7 @@ import numpy as np
 
 from .checking import Exercise, FunctionExercise, Mistake, ValueExercise
 
-WHERE = 'chapter 9, "Convolutional networks"'
+WHERE = 'the chapter "Convolutional networks"'
 BACKWARD = f'{WHERE}, section "Backpropagation through a convolution"'
 
 

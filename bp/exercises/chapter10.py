@@ -9,8 +9,8 @@ import numpy as np
 
 from .checking import FormulaExercise, FunctionExercise, Mistake, ValueExercise
 
-WHERE = 'chapter 10, "Where next"'
-MOMENTUM = 'chapter 6, "Updating the weights", section "Momentum" (the heavy-ball update)'
+WHERE = 'the chapter "Where next"'
+MOMENTUM = 'the chapter "Updating the weights", section "Momentum" (the heavy-ball update)'
 
 
 # ---------------------------------------------------------------- exercise 3
@@ -205,7 +205,7 @@ EXERCISES = [
         "10.4", "the backward pass of a residual block a = x + tanh(W x + b)",
         "a function my_residual_backward(x, W, b, g) that returns (dx, dW, db), the gradients "
         "for dC/da = g",
-        f'{WHERE}, section "What comes next" (residual connections), and chapter 5b, '
+        f'{WHERE}, section "What comes next" (residual connections), and the chapter '
         '"Backpropagation on a computational graph", section "Where a value is used twice, '
         'gradients add"',
         reference=residual_backward, cases=_residual_cases, outputs=["dx", "dW", "db"],
