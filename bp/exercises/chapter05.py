@@ -17,6 +17,12 @@ def one_neuron_slope(s):
     return 2 * (a - s["y"]) * a * (1 - a) * s["x"]
 
 
+def one_neuron_bias_slope(s):
+    """dC/db for the same neuron: the same chain with dz/db = 1."""
+    a = _sigmoid(s)
+    return 2 * (a - s["y"]) * a * (1 - a)
+
+
 def _sigmoid_function():
     import sympy as sp
     return sp.Lambda(sp.Symbol("t"), 1 / (1 + sp.exp(-sp.Symbol("t"))))
@@ -72,36 +78,40 @@ def _cases(rng):
 
 EXERCISES = [
     FormulaExercise(
-        "05.1", "the slope dC/dw of one sigmoid neuron",
-        "a sympy expression in w, x, b, y for dC/dw, with C = (sigma(w x + b) - y)^2",
+        "05.1", "the slope dC/db of one sigmoid neuron",
+        "a sympy expression (or a string) in w, x, b, y for dC/db, with C = (sigma(w x + b) - y)^2",
         f"{WHERE}, equation (eq-one-neuron)",
-        build=one_neuron_slope, symbols="w x b y",
+        build=one_neuron_bias_slope, symbols="w x b y",
         functions=lambda: {"sigma": _sigmoid_function()},
         mistakes=[
             Mistake("no sigma'", "the factor sigma'(z) = a (1 - a) is missing: the chain rule "
                     "passes through the sigmoid too.",
-                    lambda s: 2 * (_sigmoid(s) - s["y"]) * s["x"]),
-            Mistake("no x", "the last factor, dz/dw = x, is missing.",
-                    lambda s: 2 * (_sigmoid(s) - s["y"]) * _sigmoid(s) * (1 - _sigmoid(s))),
+                    lambda s: 2 * (_sigmoid(s) - s["y"])),
+            Mistake("dC/dw", "that is dC/dw: for the bias, dz/db = 1 takes the place of dz/dw = x.",
+                    one_neuron_slope),
             Mistake("no 2", "the 2 from differentiating the square is missing.",
-                    lambda s: one_neuron_slope(s) / 2),
+                    lambda s: one_neuron_bias_slope(s) / 2),
         ]),
     FormulaExercise(
-        "05.3", "dC/dz of a sigmoid output with the binary cross-entropy",
-        "a sympy expression in a and y for dC/dz (a = sigma(z) is the output)",
+        "05.3", "dC/da of the binary cross-entropy, the step before dC/dz",
+        "a sympy expression (or a string) in a and y for dC/da (a = sigma(z) is the output)",
         f"{WHERE}, exercise 3 and (BP1)",
-        build=lambda s: s["a"] - s["y"], symbols="a y",
+        build=lambda s: (s["a"] - s["y"]) / (s["a"] * (1 - s["a"])), symbols="a y",
         mistakes=[
-            Mistake("dC/da", "that is dC/da; multiply by sigma'(z) = a (1 - a) to reach dC/dz.",
-                    lambda s: (s["a"] - s["y"]) / (s["a"] * (1 - s["a"]))),
-            Mistake("squared error", "that is dC/dz for the squared error C = (a - y)^2, whose factor "
-                    "sigma'(z) = a (1 - a) does not cancel; the cross-entropy's does.",
-                    lambda s: 2 * (s["a"] - s["y"]) * s["a"] * (1 - s["a"])),
+            Mistake("dC/dz", "that is dC/dz, the end result; give dC/da, the step before "
+                    "multiplying by sigma'(z) = a (1 - a).", lambda s: s["a"] - s["y"]),
+            Mistake("one term", "only one of the two terms: C = -y log a - (1 - y) log(1 - a) "
+                    "has a term in a and a term in 1 - a, and both depend on a.",
+                    lambda s: -s["y"] / s["a"]),
+            Mistake("sign of the second term", "the second term's sign: the derivative of "
+                    "-(1 - y) log(1 - a) is +(1 - y)/(1 - a), the chain rule's -1 from 1 - a "
+                    "cancels the minus.",
+                    lambda s: -s["y"] / s["a"] - (1 - s["y"]) / (1 - s["a"])),
         ]),
     FormulaExercise(
         "05.4", "the multiply-adds of Dense.backward",
-        "a sympy expression in N, n_in, n_out: the multiply-adds of the two products of the "
-        "backward pass (leave out the N n_out additions of dC/db)",
+        "a sympy expression (or a string) in N, n_in, n_out: the multiply-adds of the two "
+        "matrix products of the backward pass (leave out the additions of dC/db)",
         f"{WHERE}, equations (eq-batch-backprop)",
         build=lambda s: 2 * s["N"] * s["n_in"] * s["n_out"], symbols="N n_in n_out",
         mistakes=[
@@ -110,6 +120,9 @@ EXERCISES = [
                     lambda s: s["N"] * s["n_in"] * s["n_out"]),
             Mistake("with forward", "that counts the forward product too; count the backward "
                     "pass alone.", lambda s: 3 * s["N"] * s["n_in"] * s["n_out"]),
+            Mistake("with the bias", "that adds dC/db's N n_out additions; the exercise counts "
+                    "the multiply-adds of the two matrix products only.",
+                    lambda s: 2 * s["N"] * s["n_in"] * s["n_out"] + s["N"] * s["n_out"]),
         ]),
     FunctionExercise(
         "05.5", "the backward pass of Dense(3, 4), Tanh, Dense(4, 2), CrossEntropyLoss",

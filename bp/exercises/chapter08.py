@@ -236,11 +236,11 @@ EXERCISES = [
         ]),
     ValueExercise(
         "08.4", "the direction of g = (10, 1) before and after clipping by value at tau = 1",
-        "two numbers: the angle of g above the first axis, in degrees, before and after "
-        "clipping by value",
+        "two numbers: the angle of g above the first axis, in degrees (to a tenth of a degree), "
+        "before and after clipping by value",
         f'{WHERE}, section "Gradient clipping", equation (eq-clip)',
         reference=[np.degrees(np.arctan2(1, 10)), 45.0], names=["before", "after"],
-        tolerance=0.05,
+        tolerance=0.1, unit=" degree",
         mistakes=[
             Mistake("radians", "those are radians; the exercise asks for degrees.",
                     [np.arctan2(1, 10), np.pi / 4]),
@@ -250,6 +250,8 @@ EXERCISES = [
             Mistake("from the second axis", "those angles are measured from the second axis; "
                     "measure them from the first, atan(g_2 / g_1).",
                     [np.degrees(np.arctan2(10, 1)), 45.0]),
+            Mistake("swapped", "the two angles are in the wrong order: first the angle before "
+                    "clipping, then the angle after.", [45.0, np.degrees(np.arctan2(1, 10))]),
         ]),
     FunctionExercise(
         "08.5", "BPTT by hand for a scalar RNN with a loss at every step",
@@ -273,10 +275,10 @@ EXERCISES = [
     ValueExercise(
         "08.6", "the forget gates and the cell path over 49 steps with b_f = 0",
         "two numbers: the typical forget gate f, and log10 of the cell path prod_s f_s over "
-        "the 49 steps that this f predicts",
+        "the 49 steps that this f predicts (to one decimal)",
         f"{GATED}, equation (eq-lstm-cell-jacobian)",
         reference=[0.5, 49 * np.log10(0.5)], names=["f", "log10 of the cell path"],
-        tolerance=0.05,
+        tolerance=0.1,
         mistakes=[
             Mistake("gates near 1", "forget gates near 1 need a large b_f; with b_f = 0 and small "
                     "weights the gate's input is near 0.", [1.0, 0.0]),
@@ -284,8 +286,9 @@ EXERCISES = [
                     "49 factors f_2, ..., f_50.", [0.5, 50 * np.log10(0.5)]),
             Mistake("natural log", "that is the natural logarithm of the cell path; give log10.",
                     [0.5, 49 * np.log(0.5)]),
-            Mistake("path kept", "the additive update alone does not keep the cell path at 1: "
-                    "along the cell each step multiplies by f_t.", [0.5, 0.0]),
+            Mistake("path kept", "log10 of the cell path is not about 0: the additive update "
+                    "alone does not keep the path at 1, each step along the cell multiplies it by "
+                    "f_t. (If you gave the path itself, a tiny number, give its log10.)", [0.5, 0.0]),
         ]),
     FunctionExercise(
         "08.7", "the backward pass of one LSTM step",

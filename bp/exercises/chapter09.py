@@ -93,6 +93,10 @@ class KernelExercise(Exercise):
         if kernel.ndim < 2:
             return self.result(False, f"expected a 2-D kernel (rows and columns); got an array of "
                                       f"shape {kernel.shape}")
+        if min(kernel.shape[-2:]) < 2 or not np.any(kernel):
+            return self.result(False, "a 1 x 1 kernel or a kernel of zeros passes any check of "
+                                      "the rotation trivially: give one of at least 2 x 2, not all "
+                                      f"zero. See {self.where}.")
         if not np.all(np.isfinite(kernel)):
             return self.result(False, "the kernel contains NaN or infinity")
         if np.allclose(kernel, rotated(kernel), rtol=0, atol=1e-12):
@@ -299,7 +303,8 @@ EXERCISES = [
     FunctionExercise(
         "09.5", "the backward pass of k x k average pooling with stride k",
         "a function my_average_pool_backward(dY, k, input_shape) that returns dC/dX, of the "
-        "input's shape (N, C, n_h, n_w)",
+        "input's shape (N, C, n_h, n_w); n_h and n_w need not be multiples of k (the rows and "
+        "columns no window reads get 0)",
         f'{WHERE}, section "Max pooling and flattening", equation (eq-pool-grad), and the '
         'solution of exercise 5',
         reference=average_pool_backward, cases=_average_pool_cases, outputs=["dX"],
@@ -322,9 +327,11 @@ EXERCISES = [
         reference=conv_transpose, cases=_conv_transpose_cases, outputs=["dX"],
         shapes=lambda args: {"dX": "s (m_h - 1) + k_h rows and s (m_w - 1) + k_w columns"},
         mistakes=[
-            Mistake("unrotated kernel", "an unrotated kernel: as a full convolution, dX is "
-                    "dY^pad cross-correlated with the kernel rotated by 180 degrees, W^rot; yours "
-                    "uses W as it is (scattering, each dY[i, j] adds dY[i, j] W, not rotated).",
+            Mistake("unrotated kernel", "the kernel's orientation is wrong: a rotation by 180 "
+                    "degrees done once too many or once too few. Scattering adds dY[i, j] W as it "
+                    "is (not rotated); seen as a full convolution, the same dX is dY^pad "
+                    "cross-correlated with W rotated by 180 degrees, W^rot. Yours is the other way "
+                    "round.",
                     _conv_transpose_variant("unrotated")),
             Mistake("overwrite", "where two windows overlap, the second overwrites the first: a "
                     "pixel read by several outputs gets the sum of their contributions (+=, "

@@ -281,13 +281,14 @@ class ValueExercise(Exercise):
     kind = "value"
 
     def __init__(self, exercise_id, title, answer_form, where, reference, names, tolerance,
-                 relative=False, mistakes=(), also_right=None):
+                 relative=False, mistakes=(), also_right=None, unit=""):
         super().__init__(exercise_id, title, answer_form, where, mistakes)
         self.reference = reference
         self.names = list(names)
         self.tolerance = tolerance
         self.relative = relative
         self.also_right = also_right
+        self.unit = unit              # of the tolerance, as the message says it (" degree")
 
     def _between(self, mine):
         if self.also_right is None:
@@ -344,7 +345,7 @@ class ValueExercise(Exercise):
     def tolerance_text(self):
         if self.tolerance == 0:
             return "exactly"
-        return f"to within {self.tolerance:g}" + (" relative" if self.relative else "")
+        return f"to within {self.tolerance:g}{self.unit}" + (" relative" if self.relative else "")
 
 
 # ---------------------------------------------------------------- formula exercises
@@ -388,6 +389,13 @@ class FormulaExercise(Exercise):
         if not isinstance(answer, sp.Basic):
             return None, f"expected {self.answer_form}: a sympy expression or a string"
         # the learner's symbols may lack real=True: match them by name
+        from sympy.core.function import AppliedUndef
+        undefined = sorted({str(f.func) for f in answer.atoms(AppliedUndef)})
+        if undefined:
+            return None, (f"sympy does not know what {', '.join(undefined)} is: write it out "
+                          f"(sigma(z) as 1/(1 + exp(-z))), or give the formula as a string"
+                          + (f", where {', '.join(sorted(self.functions()))} may be used"
+                             if self.functions() else ""))
         by_name = {sym: s[sym.name] for sym in answer.free_symbols if sym.name in s}
         answer = answer.xreplace(by_name)
         strangers = sorted(sym.name for sym in answer.free_symbols if sym.name not in s)
@@ -431,11 +439,15 @@ class FormulaExercise(Exercise):
         if self._same(mine, -right, s):
             return self.result(False, f"the sign is wrong. See {self.where}.")
         import sympy as sp
-        ratio = sp.simplify(mine / right) if right != 0 else None
+        if not mine.free_symbols and right.free_symbols:
+            return self.result(False, f"that is a number; the exercise asks for a formula in "
+                                      f"{', '.join(self.symbol_names)}. See {self.where}.")
+        ratio = sp.factor(sp.simplify(mine / right)) if right != 0 else None
         if ratio is not None and ratio.is_number and ratio != 1:
             return self.result(False, f"your formula is the right one times a constant "
                                       f"(a factor is off). See {self.where}.")
-        if ratio is not None and ratio.free_symbols:
+        # a factor only if the ratio is one: a product of powers of the symbols
+        if ratio is not None and ratio.free_symbols and not ratio.has(sp.Add) and not ratio.has(sp.Function):
             factor = ", ".join(sorted(sym.name for sym in ratio.free_symbols))
             return self.result(False, f"your formula differs from the right one by a factor that depends on "
                                       f"{factor}: a factor is missing or extra. See {self.where}.")
