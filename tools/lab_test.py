@@ -119,7 +119,7 @@ READ_RENDERED = """() => {
     const closed = [...myst.querySelectorAll("details:not([open])")];
     // a folded solution's words are in the page, rendered, though not drawn: read them
     // without opening it (opening would change the cells' heights under the scroll)
-    const solutions = closed.map((d) => d.textContent).join("\n");
+    const solutions = closed.map((d) => d.textContent).join(" ");
     const broken = myst.querySelectorAll(".katex-error, .myst-error, .admonition-error").length;
     out.push({text: myst.innerText, solutions, broken, folded: closed.length,
               admonitions: myst.querySelectorAll(".myst-admonition").length,
