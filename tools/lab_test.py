@@ -64,6 +64,11 @@ def jupyterlab(folder):
     notification = settings / "@jupyterlab" / "apputils-extension" / "notification.jupyterlab-settings"
     notification.parent.mkdir(parents=True)
     notification.write_text(json.dumps({"fetchNews": "false", "checkForUpdates": False}))
+    # every cell rendered, not only those near the view: the test reads each chapter whole
+    # (with windowing, cells scrolled past quickly were sometimes not rendered yet and missed)
+    tracker = settings / "@jupyterlab" / "notebook-extension" / "tracker.jupyterlab-settings"
+    tracker.parent.mkdir(parents=True)
+    tracker.write_text(json.dumps({"windowingMode": "none"}))
     env = dict(os.environ, JUPYTERLAB_SETTINGS_DIR=str(settings),
                JUPYTERLAB_WORKSPACES_DIR=str(folder / ".lab-workspaces"))
     command = [str(Path(".venv/bin/jupyter")), "lab", "--config=tools/jupyter_lab_config.py",
@@ -136,7 +141,7 @@ def read_whole_notebook(page):
     position, height = 0, scroller.evaluate("e => e.scrollHeight")
     while True:
         for cell in page.evaluate(READ_RENDERED):
-            seen[cell["text"]] = cell
+            seen[cell["text"] + cell["solutions"]] = cell   # a folded solution reads "Solution" alone
         if position >= height:
             break
         position += 600
@@ -148,7 +153,7 @@ def read_whole_notebook(page):
 
 
 def check_myst(browser, base, name):
-    page = open_notebook(browser, base, name)
+    page = open_notebook(browser, base, name, alone=True)
     cells = read_whole_notebook(page)
     raw = [m.group(0) + " in: " + text[max(0, m.start() - 40):m.start() + 40].replace("\n", " ")
            for c in cells for text in (c["text"], c["solutions"]) for m in RAW_MYST.finditer(text)]
