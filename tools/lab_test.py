@@ -167,7 +167,7 @@ def check_myst(browser, base, name):
           f"{total['admonitions']} admonitions, {total['folded']} folded solutions, "
           f"{total['equations']} display equations; in the text and the folded solutions: no raw MyST, "
           "no broken maths")
-    if name.startswith("05"):
+    if name.startswith("05_"):
         shots = screenshots(page)
         print(f"lab test: screenshots {', '.join(map(str, shots))}")
     return page
@@ -389,7 +389,7 @@ def main():
             print(f"lab test: JupyterLab at {base}, chapters copied to {folder}")
             for name in ["05_backprop_calculations.ipynb"] if os.environ.get("LAB_TEST_QUICK") else MYST_CHAPTERS:
                 page = check_myst(browser, base, name)
-                if name.startswith("05"):
+                if name.startswith("05_"):
                     check_save_changes_nothing(page, folder, name)
                 page.close()
             problems, answer_cells = [], 0
