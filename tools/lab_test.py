@@ -241,7 +241,10 @@ def exercise_outputs_after_run_all(browser, base, folder, name, timeout_s=600):
             break
         if time.time() > deadline:
             page.close()
-            return 0, [f"{name}: Run All had not finished after {timeout_s} s"]
+            waiting = [i for i, c in enumerate(nb["cells"])
+                       if c["cell_type"] == "code" and not c.get("execution_count")]
+            return 0, [f"{name}: Run All had not finished after {timeout_s} s; cells with no "
+                       f"execution count: {waiting[:8]}"]
     page.close()
     problems, answer_cells, in_exercises = [], 0, False
     for cell in nb["cells"]:
