@@ -97,19 +97,46 @@ function explore(live, data, root) {
   }
 
   // One grid of numbers at (x0, y0), cells of `cell` px: sign colours (red +, blue −),
-  // the numbers when they fit at 12 px, and outlines [[r, c, colour], ...].
+  // the numbers when they fit at 12 px, and outlines [[r, c, colour], ...]. The cells change
+  // only with the stride, the padding and the width, the outlines with every chosen pixel:
+  // the cells are drawn once into a bitmap of their own (gridCells) and copied at each
+  // frame, under the outlines, so that a held key on a slow phone redraws only those.
   function drawGrid(ctx, grid, x0, y0, cell, o) {
-    const ink = bpUI.ink(root), limit = limitOf(grid);
+    const ratio = ctx.getTransform().a;
+    // whole device pixels, so that the copied bitmap is as sharp as cells drawn in place
+    x0 = Math.round(x0 * ratio) / ratio; y0 = Math.round(y0 * ratio) / ratio;
+    const cells = gridCells(grid, cell, ratio, o.format);
+    ctx.drawImage(cells, x0, y0, cells.width / ratio, cells.height / ratio);
     ctx.save();
+    for (const [a, b, color, width] of o.outlines || []) {
+      ctx.strokeStyle = color; ctx.lineWidth = width || 3;
+      const inset = (width || 3) / 2 + 1;
+      ctx.strokeRect(x0 + b * cell + inset, y0 + a * cell + inset, cell - 2 * inset, cell - 2 * inset);
+    }
+    ctx.restore();
+  }
+
+  const drawnCells = new Map();     // a few bitmaps: one per grid, stride, padding and width
+  function gridCells(grid, cell, ratio, format) {
+    const ink = bpUI.ink(root);
+    const key = [cell, ratio, ink, format ? "integer" : "decimal", grid.flat().join(" ")].join("|");
+    if (drawnCells.has(key)) return drawnCells.get(key);
+    if (drawnCells.size > 32) drawnCells.clear();
+    const bitmap = document.createElement("canvas");
+    bitmap.width = Math.ceil(grid[0].length * cell * ratio);
+    bitmap.height = Math.ceil(grid.length * cell * ratio);
+    const ctx = bitmap.getContext("2d");
+    ctx.setTransform(ratio, 0, 0, ratio, 0, 0);
+    const limit = limitOf(grid);
     ctx.font = "12px system-ui, sans-serif";
     ctx.textAlign = "center"; ctx.textBaseline = "middle";
     // one decimal if it fits; else numbers of 10 and more rounded to integers; else none
     const widest = (text) => Math.max(...text.flat().map((t) => ctx.measureText(t).width));
-    let text = grid.map((r) => r.map(o.format || oneDecimal));
-    if (widest(text) + 4 > cell) text = grid.map((r) => r.map(o.format || compact));
+    let text = grid.map((r) => r.map(format || oneDecimal));
+    if (widest(text) + 4 > cell) text = grid.map((r) => r.map(format || compact));
     const numbers = widest(text) + 4 <= cell;
     grid.forEach((r, a) => r.forEach((x, b) => {
-      const x1 = x0 + b * cell, y1 = y0 + a * cell;
+      const x1 = b * cell, y1 = a * cell;
       ctx.globalAlpha = 0.12 + 0.5 * Math.abs(x) / limit;
       ctx.fillStyle = x >= 0 ? bpUI.TAB10[3] : bpUI.TAB10[0];
       if (x !== 0) ctx.fillRect(x1, y1, cell, cell);
@@ -119,12 +146,8 @@ function explore(live, data, root) {
       ctx.globalAlpha = 1;
       if (numbers) { ctx.fillStyle = ink; ctx.fillText(text[a][b], x1 + cell / 2, y1 + cell / 2 + 1); }
     }));
-    for (const [a, b, color, width] of o.outlines || []) {
-      ctx.strokeStyle = color; ctx.lineWidth = width || 3;
-      const inset = (width || 3) / 2 + 1;
-      ctx.strokeRect(x0 + b * cell + inset, y0 + a * cell + inset, cell - 2 * inset, cell - 2 * inset);
-    }
-    ctx.restore();
+    drawnCells.set(key, bitmap);
+    return bitmap;
   }
 
   // A panel: a caption (HTML text) over a canvas whose height follows the grid it shows.

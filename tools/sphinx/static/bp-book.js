@@ -101,6 +101,12 @@
       block.style.containIntrinsicSize = "auto " + Math.max(0, heights[i]).toFixed(1) + "px";
       block.classList.add("bp-skippable");
     });
+    // The blocks that are always drawn (code, tables, display formulas, and the cells of
+    // the explorables) each paint on their own (contain: paint): a redrawn explorable then
+    // repaints its own block, not the whole chapter around it.
+    document.querySelectorAll(".bd-article section > :not(section, .bp-skippable)").forEach(function (block) {
+      block.classList.add("bp-contained");
+    });
     document.documentElement.classList.add("bp-settled");
     // Margins no longer collapse across a skipped block, so a link's target may have moved
     // a little: if the reader has not scrolled since, bring it back into view.
