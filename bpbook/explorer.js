@@ -204,12 +204,6 @@ function render({ model, el }) {
   const live = choices.length === 0;
   const root = document.createElement("div");
   root.className = "bp-lr-explorer";
-  // Keys pressed on the sliders are theirs: JupyterLab's shortcuts are suppressed, and
-  // no handler above (the notebook takes the arrow keys) may cancel a slider's step.
-  root.setAttribute("data-lm-suppress-shortcuts", "true");
-  root.addEventListener("keydown", (event) => {
-    if (event.target.matches("input")) event.stopPropagation();
-  });
   root.style.fontFamily = "sans-serif";
   root.style.maxWidth = "460px";
 
@@ -224,6 +218,8 @@ function render({ model, el }) {
                          value: epochChoices.indexOf(model.get("epochs")) });
   const seed = slider("init seed", { min: 0, max: 9, step: 1, value: model.get("seed") });
   const controls = document.createElement("div");
+  // one control per line when the notebook is narrow
+  Object.assign(controls.style, { display: "flex", flexWrap: "wrap", alignItems: "center", rowGap: "4px" });
   controls.append(lr.label, epochs.label);
   if (live) controls.append(seed.label);
   const message = document.createElement("p");
@@ -255,6 +251,21 @@ function render({ model, el }) {
   const latencies = [];
   lr.input.addEventListener("keydown", () => { pending = { since: performance.now() }; });
   lr.input.addEventListener("pointerdown", () => { pending = { since: performance.now() }; });
+
+  // Keys pressed on the sliders are theirs. JupyterLab hears keys as they bubble up to the
+  // document and Notebook 7 as they go down to the slider, and both act on them in command
+  // mode (the arrow keys select another cell): the slider's keys stop at the window, before
+  // either hears them, and the slider still steps (its default action). Tab, Escape,
+  // Shift+Enter and shortcuts with Ctrl, Cmd or Alt (Ctrl+S saves) go on to the notebook.
+  // The same rule as the explorables' (bpbook/explorables/common.js).
+  function keepKeys(event) {
+    if (!root.contains(event.target) || !root.closest(".jp-OutputArea")) return;
+    if (event.ctrlKey || event.metaKey || event.altKey) return;
+    if (event.key === "Tab" || event.key === "Escape" || (event.key === "Enter" && event.shiftKey)) return;
+    if (event.target === lr.input) pending = { since: performance.now() };   // its listener is not reached
+    event.stopPropagation();
+  }
+  window.addEventListener("keydown", keepKeys, true);
 
   function draw(error) {
     const run = model.get("run");
@@ -294,6 +305,7 @@ function render({ model, el }) {
   return () => {
     model.off("change:run", draw);
     window.removeEventListener("resize", resize);
+    window.removeEventListener("keydown", keepKeys, true);
   };
 }
 

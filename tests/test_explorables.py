@@ -2,6 +2,8 @@
 and the first explorable, gradient descent on one weight. Each other explorable has its
 own test file, tests/test_explorables_<name>.py; the browser test compares the pages'
 numbers with these references."""
+import base64
+import html
 import json
 import re
 import sys
@@ -45,16 +47,35 @@ def test_the_page_fragment_is_self_contained(name, monkeypatch):
     assert fragment == explorables.page_html(name, alt="alt text"), "the same bp must give the same bytes"
 
 
-def test_the_site_gets_the_live_form_and_jupyter_the_static_one(monkeypatch):
+def test_the_site_and_jupyter_both_get_the_live_form(monkeypatch):
     shown = explorables.show("gradient_descent_1d", alt="a parabola")
     monkeypatch.delenv(explorables.SITE_BUILD, raising=False)
     data, _ = shown._repr_mimebundle_()
-    assert set(data) == {"text/plain", "image/png"}
+    assert set(data) == {"text/plain", "text/html"}
+    jupyter = data["text/html"]
+    # a notebook's output carries the stylesheet (the site links it), a figure with twice
+    # the pixels it is shown at, and says where the live one runs
+    assert jupyter.startswith("<style>") and ".bp-explorable {" in jupyter and "<script>" in jupyter
+    width = int(re.search(r'<img src="data:image/png;base64,[^"]+" width="(\d+)"', jupyter).group(1))
+    png = base64.b64decode(re.search(r"base64,([^\"]+)", jupyter).group(1))
+    assert int.from_bytes(png[16:20], "big") in (2 * width, 2 * width + 1)
+    assert html.escape(explorables.IN_JUPYTER) in jupyter
     monkeypatch.setenv(explorables.SITE_BUILD, "1")
     data, _ = shown._repr_mimebundle_()
     assert set(data) == {"text/plain", "text/html"} and "<script>" in data["text/html"]
+    assert "<style>" not in data["text/html"] and "starting point of a live" not in data["text/html"]
+    assert data["text/plain"] == f"{shown.module.TITLE}. {shown.module.describe()}"
     with pytest.raises(ValueError, match="no explorable named 'nope'"):
         explorables.show("nope", alt="")
+
+
+def test_the_stylesheet_touches_only_the_explorables():
+    """Every rule of explorable.css starts at .bp-explorable: in a notebook the stylesheet
+    is on the whole page (JupyterLab's own interface included)."""
+    css = re.sub(r"/\*.*?\*/", "", (explorables.HERE / "explorable.css").read_text(), flags=re.S)
+    selectors = [s.strip() for block in re.findall(r"([^{}]+)\{", css) for s in block.split(",")]
+    assert len(selectors) > 20
+    assert [s for s in selectors if not s.startswith(".bp-explorable")] == []
 
 
 def test_compare_finds_a_difference_and_ignores_rounding_near_zero():

@@ -15,7 +15,8 @@ from pathlib import Path
 os.environ["BP_BOOK_SITE"] = "1"
 from bpbook.explorables import NAMES, page_html
 
-CSS = Path(__file__).parent / "sphinx" / "static" / "bp-book.css"
+CSS = [Path(__file__).parent / "sphinx" / "static" / "bp-book.css",
+       Path(__file__).parent.parent / "bpbook" / "explorables" / "explorable.css"]
 SITE = Path("_build") / "html"
 
 
@@ -27,7 +28,7 @@ def main(names):
         page = folder / f"{name}.html"
         page.write_text(f"""<!doctype html><html lang="en"><head><meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1"><link rel="icon" href="data:,">
-<style>{CSS.read_text(encoding="utf-8") if CSS.exists() else ""}
+<style>{"".join(css.read_text(encoding="utf-8") for css in CSS)}
 body {{ font-family: system-ui, sans-serif; max-width: 760px; margin: 1rem auto; padding: 0 0.8rem; }}</style>
 </head><body><h1>{name}</h1>{fragment}</body></html>""", encoding="utf-8")
         print(f"{page}: {len(fragment) / 1e3:.0f} kB of explorable")
@@ -46,7 +47,8 @@ def site_page(name, fragment, folder):
         base = f'<base href="/html/{chapter.relative_to(SITE).parent.as_posix()}/">'
         text = text.replace("<head>", f"<head>{base}", 1)
         # the explorables' styles as they are now, not as they were when the site was built
-        text = text.replace("</head>", f"<style>{CSS.read_text(encoding='utf-8')}</style></head>", 1)
+        styles = "".join(css.read_text(encoding="utf-8") for css in CSS)
+        text = text.replace("</head>", f"<style>{styles}</style></head>", 1)
         (folder / f"{name}-site.html").write_text(text, encoding="utf-8")
         return
 

@@ -44,7 +44,9 @@ import time
 import urllib.request
 from pathlib import Path
 
+from bpbook.explorables import NAMES as EXPLORABLES
 from tools.chromium import CHROMIUM_ARGS, chromium_or_skip, find_chromium
+from tools.explorable_driver import RELATIVE_TOLERANCE
 
 BOOK = Path("book")
 RESULTS = Path("tools/benchmarks/results.json")   # chapter 11 reads it
@@ -251,13 +253,14 @@ def exercise_outputs_after_run_all(browser, base, folder, name, timeout_s=600):
         if errors:  # Run All stops at the first error: the cells below it never run
             page.close()
             return 0, [f"{name}: Run All stopped at an error, cell {i}: {ename}: {evalue}"
-                       for i, ename, evalue in errors]
+                       for i, ename, evalue in errors], []
         if time.time() > deadline:
             page.close()
             waiting = [i for i, c in enumerate(nb["cells"])
                        if c["cell_type"] == "code" and not c.get("execution_count")]
             return 0, [f"{name}: Run All had not finished after {timeout_s} s; cells with no "
-                       f"execution count: {waiting[:8]}"]
+                       f"execution count: {waiting[:8]}"], []
+    explorables = check_explorables(page, name)
     page.close()
     problems, answer_cells, in_exercises = [], 0, False
     for cell in nb["cells"]:
@@ -273,7 +276,33 @@ def exercise_outputs_after_run_all(browser, base, folder, name, timeout_s=600):
             answer_cells += 1
         if shown and not (re.fullmatch(r"(Exercise \S+, not attempted yet: [^\n]*\n?)+", shown)):
             problems.append(f"{name}: after Run All, a cell among the exercises shows {shown[:120]!r}")
-    return answer_cells, problems
+    return answer_cells, problems + [p for _, _, found in explorables for p in found], explorables
+
+
+def shown_explorables(notebook):
+    """How many explorables a chapter shows (its cells that call show("<name>", ...))."""
+    cells = json.loads(Path(notebook).read_text())["cells"]
+    return sum(bool(re.search(r'\bshow\(\s*"(%s)"' % "|".join(EXPLORABLES), "".join(c["source"])))
+               for c in cells if c["cell_type"] == "code")
+
+
+def check_explorables(page, name):
+    """The chapter's explorables (bpbook/explorables), live after Run All: each operated
+    as its test cases say, by keyboard and pointer as on the site (tools/explorable_driver.py),
+    its numbers compared with bp's. Returns [(explorable, largest difference, problems)]."""
+    from bpbook.explorables import reference_cases
+    from tools.explorable_driver import check_explorable
+    found = []
+    roots = page.locator(".jp-NotebookPanel:not(.lm-mod-hidden) .bp-explorable")
+    for root in roots.all():
+        explorable = root.get_attribute("data-name")
+        worst, problems = check_explorable(page, root, reference_cases(explorable), fit_screen=False)
+        found.append((explorable, worst, [f"{name}: explorable {explorable} in JupyterLab: {p}"
+                                           for p in problems]))
+        print(f"lab test: {name}: explorable {explorable} live after Run All, operated as its "
+              f"cases say: largest difference from bp {worst:.1e}"
+              + (f", {len(problems)} problems" if problems else ""), flush=True)
+    return found
 
 
 def run_all(page):
@@ -417,12 +446,20 @@ def main():
                 if name.startswith("05_"):
                     check_save_changes_nothing(page, folder, name)
                 page.close()
-            problems, answer_cells = [], 0
+            problems, answer_cells, explorables = [], 0, []
             for name in chapters:
-                count, found = exercise_outputs_after_run_all(browser, base, folder, name)
+                count, found, live = exercise_outputs_after_run_all(browser, base, folder, name)
                 answer_cells += count
                 problems += found
-            assert not problems, "answers in view after Run All:\n  " + "\n  ".join(problems)
+                explorables += live
+            assert not problems, "after Run All:\n  " + "\n  ".join(problems)
+            expected = sum(shown_explorables(BOOK / c) for c in chapters)
+            assert len(explorables) == expected, (f"{len(explorables)} explorables were live after "
+                                                  f"Run All; the chapters show {expected}")
+            if explorables:
+                print(f"lab test: {len(explorables)} explorables live in JupyterLab after Run All; "
+                      f"largest difference from bp {max(w for _, w, _ in explorables):.1e} (at most "
+                      f"{RELATIVE_TOLERANCE:g} relative)")
             print(f"lab test: Run All in every chapter, then saved: the {answer_cells} answer cells say "
                   "\"not attempted yet\", and no other cell among the exercises shows an output")
             check_notebook7(browser, base)

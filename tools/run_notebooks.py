@@ -15,6 +15,7 @@ differently, and that can flip a pixel's shade without changing the figure.
 """
 import base64
 import io
+import re
 import sys
 import time
 from pathlib import Path
@@ -94,8 +95,13 @@ def same_picture(old_png, new_png, max_pixels=0.001, max_step=2 / 255):
     return changed.max() <= max_step + 1e-6 and np.mean(changed > 0) <= max_pixels
 
 
+# an explorable's static figure, inside its HTML (bpbook/explorables)
+INLINE_PNG = re.compile(r"data:image/png;base64,([A-Za-z0-9+/=]+)")
+
+
 def keep_unchanged_figures(saved, fresh):
-    """Put the saved PNG back where a cell's code is unchanged and its new PNG is the same picture."""
+    """Put the saved PNG back where a cell's code is unchanged and its new PNG is the same
+    picture; the same for an explorable's HTML whose only change is such a PNG."""
     for old_cell, new_cell in zip(saved.cells, fresh.cells):
         if new_cell.cell_type != "code" or old_cell.get("source") != new_cell.source:
             continue
@@ -104,6 +110,15 @@ def keep_unchanged_figures(saved, fresh):
             new_png = new_out.get("data", {}).get("image/png")
             if old_png and new_png and old_png != new_png and same_picture(old_png, new_png):
                 new_out["data"]["image/png"] = old_png
+            old_html = old_out.get("data", {}).get("text/html")
+            new_html = new_out.get("data", {}).get("text/html")
+            if not (old_html and new_html and old_html != new_html):
+                continue
+            old_pngs, new_pngs = INLINE_PNG.findall(old_html), INLINE_PNG.findall(new_html)
+            if (INLINE_PNG.sub("", old_html) == INLINE_PNG.sub("", new_html) and
+                    len(old_pngs) == len(new_pngs) and
+                    all(same_picture(a, b) for a, b in zip(old_pngs, new_pngs))):
+                new_out["data"]["text/html"] = old_html
 
 
 def run(path):

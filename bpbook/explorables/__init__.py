@@ -14,11 +14,15 @@ Each explorable is two files in this folder with the same name:
     the book's equations, commented with their labels), and writes its numbers to
     ``root``'s ``data-result`` attribute.
 
-``show(name)`` puts an explorable in a notebook. When the site is built (``make book``
-sets ``BP_BOOK_SITE=1``) its HTML form is the live explorable: the JavaScript and the
-data inlined, and the static figure with its text, which the script replaces and which
-is what a reader sees with JavaScript off. Elsewhere (Jupyter, nbval, the saved
-notebooks) it is the static figure and the text, whose digits every CPU reproduces.
+``show(name, alt)`` puts an explorable in a notebook. Its HTML form is the live
+explorable, the same in every place: the JavaScript and the data inlined, and the static
+figure with its text, which the script replaces and which is what a reader sees where no
+script runs (JavaScript off; a notebook not yet run, which Jupyter does not trust; GitHub).
+On the site (``make book`` sets ``BP_BOOK_SITE=1``) the page links the stylesheet; in
+Jupyter (JupyterLab, Notebook 7, VS Code) the output carries it, with a sharper figure and
+a sentence on where the live one runs. Its plain-text form is the default state in words,
+whose digits every CPU reproduces (what nbval compares; tools/nbval_sanitize.cfg sets the
+HTML aside, which the browser and lab tests check in the page).
 
 ``make book`` then runs ``tools/explorable_reference.py``, which writes every
 explorable's ``reference()`` to ``_build/explorables-reference.json``; ``make
@@ -75,25 +79,47 @@ def png_bytes(figure, dpi=80):
     return buffer.getvalue()
 
 
-def page_html(name, alt):
+# In Jupyter the figure shown where no script runs (a notebook not yet run, on GitHub, in
+# nbconvert's output with scripts off) has twice the pixels it is shown at: sharp on any
+# screen. The site keeps 80 dpi: its pages stay light, and its readers get the live one.
+JUPYTER_DPI, SITE_DPI = 160, 80
+IN_JUPYTER = ("This figure is the starting point of a live explorable: run this cell in "
+              "JupyterLab, Notebook 7 or VS Code (the notebook trusted, as it is once run) "
+              "to operate it, or read the chapter on the book's website.")
+
+
+def page_html(name, alt, jupyter=False):
     """The explorable as one self-contained HTML fragment: the static figure and its text
     (what shows without JavaScript), then the script that replaces it with the live
-    explorable. Nothing is fetched from a network; the same bp gives the same bytes."""
+    explorable. Nothing is fetched from a network; the same bp gives the same bytes.
+
+    jupyter: the form for a notebook's output: it carries the explorables' stylesheet
+    (the site links it), a sharper static figure, and says where the live one runs."""
     explorable = module(name)
     text = explorable.describe()
-    png = base64.b64encode(png_bytes(explorable.static_figure())).decode("ascii")
+    png_data = png_bytes(explorable.static_figure(), dpi=JUPYTER_DPI if jupyter else SITE_DPI)
+    png = base64.b64encode(png_data).decode("ascii")
+    size = ""
+    if jupyter:   # shown at half its pixels
+        width = int.from_bytes(png_data[16:20], "big")   # the PNG header's IHDR width
+        size = f' width="{width // 2}"'
+        text = f"{text} {IN_JUPYTER}"
     payload = json.dumps(explorable.page_data(), separators=(",", ":")).replace("</", "<\\/")
     common = (HERE / "common.js").read_text(encoding="utf-8")
     script = (HERE / f"{name}.js").read_text(encoding="utf-8")
+    style = ("<style>\n" + (HERE / "explorable.css").read_text(encoding="utf-8") + "</style>\n"
+             if jupyter else "")
     uid = f"bp-x-{name}-" + hashlib.sha1(payload.encode()).hexdigest()[:8]
-    return f"""<div class="bp-explorable" id="{uid}" data-name="{name}" aria-label="{html.escape(explorable.TITLE)}" role="group">
-<figure class="bp-x-static"><img src="data:image/png;base64,{png}" alt="{html.escape(alt)}">
+    return f"""{style}<div class="bp-explorable" id="{uid}" data-name="{name}" aria-label="{html.escape(explorable.TITLE)}" role="group">
+<figure class="bp-x-static"><img src="data:image/png;base64,{png}"{size} alt="{html.escape(alt)}">
 <figcaption>{html.escape(text)}</figcaption></figure>
 <script>
 {common}
 (function () {{
 "use strict";
-const root = document.getElementById("{uid}");
+// the explorable this script sits in (a notebook shown twice has two with the same id)
+const root = (document.currentScript && document.currentScript.closest(".bp-explorable")) ||
+  document.getElementById("{uid}");
 const data = {payload};
 {script}
 bpUI.start(root, (live) => explore(live, data, root));
@@ -112,20 +138,9 @@ class Explorable:
 
     def _repr_mimebundle_(self, **kwargs):
         text = f"{self.module.TITLE}. {self.module.describe()}"
-        if os.environ.get(SITE_BUILD):
-            return {"text/plain": text, "text/html": page_html(self.name, self.alt)}, {}
-        png = base64.b64encode(png_bytes(self.module.static_figure())).decode("ascii")
-        return {"text/plain": text, "image/png": png}, {}
-
-    def _ipython_display_(self):
-        """In a notebook: the bundle above; in Jupyter, then the text under the figure
-        (Jupyter shows one form of an output, here the picture, so the words come apart)."""
-        from IPython.display import display
-        data, metadata = self._repr_mimebundle_()
-        display(data, metadata=metadata, raw=True)
-        if "text/html" not in data:
-            display({"text/markdown": f"*{self.module.describe()}*",
-                     "text/plain": self.module.describe()}, raw=True)
+        return {"text/plain": text,
+                "text/html": page_html(self.name, self.alt,
+                                       jupyter=not os.environ.get(SITE_BUILD))}, {}
 
 
 def show(name, alt):

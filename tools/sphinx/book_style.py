@@ -133,13 +133,27 @@ def subset_icon_fonts(outdir):
     return before, after
 
 
+# The explorables' stylesheet, which a notebook's explorable also carries inline
+EXPLORABLE_CSS = Path(__file__).resolve().parents[2] / "bpbook" / "explorables" / "explorable.css"
+
+
+def copy_explorable_css(app, exception):
+    if exception is None and app.builder.format == "html":
+        static = Path(app.outdir) / "_static"
+        static.mkdir(exist_ok=True)
+        (static / "bp-explorable.css").write_text(EXPLORABLE_CSS.read_text(encoding="utf-8"),
+                                                  encoding="utf-8")
+
+
 def setup(app):
     app.config.html_static_path.append(str(Path(__file__).parent / "static"))
     app.add_css_file("bp-book.css")
+    app.add_css_file("bp-explorable.css")
     # every print rule (a page printed, the instructors' print, the book's PDF)
     app.add_css_file("bp-print.css", media="print")
     app.add_js_file("bp-book.js", loading_method="defer")
     app.connect("config-inited", set_default_mode)
     app.connect("html-page-context", drop_repeated_scripts, priority=900)  # after every other handler
     app.connect("build-finished", drop_fontawesome_script)
+    app.connect("build-finished", copy_explorable_css)
     return {"parallel_read_safe": True, "parallel_write_safe": True}

@@ -54,9 +54,9 @@ Run a chapter's cells from the top (Run > Run All Cells): later cells use what
 earlier ones computed. A few cells raise an error on purpose, to show bp's error
 messages; they say so in the text above them.
 
-The interactive figures (the explorables of chapters 2 to 10) are live, in
-JavaScript, on {site}. In Jupyter they show as static figures for now; the
-chapters' own code cells are all live.
+The interactive figures (the explorables of chapters 2 to 10) are live in Jupyter
+once a chapter's cells have run (before that, a notebook you have not run yourself
+shows each one's static figure), and on {site}.
 
 Licence (see `LICENSE`): the code (`bp/`, `bpbook/` and the notebooks' code cells) is under
 the MIT licence; the text and figures of the book (`book/`) are under Creative
