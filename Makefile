@@ -30,6 +30,7 @@ $(STAMP): requirements.txt pyproject.toml
 	  echo "'$(PYTHON) -m venv' failed: install your Python's venv module (Debian/Ubuntu: apt install python3-venv)"; exit 1; }
 	$(PY) -m pip install --quiet --upgrade pip
 	$(PY) -m pip install --quiet -r requirements.txt
+	$(PY) -m tools.install_jupyter_config
 	@touch $(STAMP)
 
 test: $(STAMP)
