@@ -334,9 +334,6 @@ window.bpUI = window.bpUI || (function () {
     }).observe(live);
   }
 
-  // Once the live explorable is built, the static figure (shown when JavaScript is off or
-  // has failed) is hidden on screen but kept: a printed page shows it instead of the live
-  // controls and canvas (tools/sphinx/static/bp-print.css), which paper cannot operate.
   // In a notebook, a key pressed on a control would go on to the notebook, whose command
   // mode takes the arrow keys (select another cell), letters (m: make the cell Markdown)
   // and Space: the keys the controls use stay in the explorable. Tab, Escape, Shift+Enter
@@ -346,17 +343,21 @@ window.bpUI = window.bpUI || (function () {
     if (event.key === "Tab" || event.key === "Escape") return false;
     return !(event.key === "Enter" && event.shiftKey);
   }
-  // JupyterLab hears keys as they bubble up to the document, Notebook 7 as they go down
-  // to the control; both act on them in command mode whatever has the focus. So a key of
-  // the explorable's own stops where it starts, at the window, before either hears it:
-  // the control still does what the key does by default (a slider steps, a list changes,
-  // a button is pressed); the explorables listen for no keys themselves. Only in a
-  // notebook's output area: the site has no key bindings to keep away.
+  // Notebook 7 hears keys on their way down to the control, and in command mode acts on
+  // them first (ArrowUp selects the cell above instead of stepping the slider); JupyterLab
+  // hears them as they bubble up. So a key of the explorable's own stops where it starts,
+  // at the window, before either hears it: the control still does what the key does by
+  // default (a slider steps, a list changes, a button is pressed); the explorables listen
+  // for no keys themselves. Only in a notebook's output area: the site has no key
+  // bindings to keep away.
   window.addEventListener("keydown", (event) => {
     const inNotebook = event.target.closest && event.target.closest(".jp-OutputArea .bp-explorable");
     if (inNotebook && ownKey(event)) event.stopPropagation();
   }, true);
 
+  // Once the live explorable is built, the static figure (shown when JavaScript is off or
+  // has failed) is hidden on screen but kept: a printed page shows it instead of the live
+  // controls and canvas (tools/sphinx/static/bp-print.css), which paper cannot operate.
   function start(root, build) {
     const live = el("div", {class: "bp-x-live"}, root);
     build(live);
