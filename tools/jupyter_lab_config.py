@@ -10,8 +10,18 @@ by itself or break when the notebook is opened again:
 - the Python version in the notebook's metadata, which differs between machines;
 - the project folder's absolute path in tracebacks (the chapters that raise errors
   on purpose), as tools/run_notebooks.py saves them.
+
+And a chapter opens unmodified: the kernel reports its Python version in the notebook's
+language_info, and JupyterLab and Notebook 7 mark the notebook modified (a dot on its tab,
+"save your changes?" on closing) whenever that differs from what the file holds. The
+chapters hold no version (it would differ between machines), so the contents manager
+below gives a chapter the version of this Python, the kernel's, as it opens it, and the
+hook removes it again as it saves.
 """
+import sys
 from pathlib import Path
+
+from jupyter_server.services.contents.largefilemanager import AsyncLargeFileManager
 
 WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
 WIDGET_STATE = "application/vnd.jupyter.widget-state+json"
@@ -35,6 +45,23 @@ def keep_only_what_the_reader_changed(model, **kwargs):
                 output["traceback"] = [line.replace(PROJECT, "") for line in output.get("traceback", [])]
 
 
+# as ipykernel reports it (IPythonKernel.language_info): the kernel of `make lab` is this Python
+PYTHON_VERSION = sys.version.split()[0]
+
+
+class ChapterContentsManager(AsyncLargeFileManager):
+    """Jupyter's default contents manager, but a notebook opens with this Python's version
+    in its language_info (see above); files on disk are read and written as before."""
+
+    async def get(self, path, content=True, type=None, format=None, **kwargs):
+        model = await super().get(path, content=content, type=type, format=format, **kwargs)
+        if model.get("type") == "notebook" and isinstance(model.get("content"), dict):
+            info = model["content"].get("metadata", {}).get("language_info")
+            if isinstance(info, dict) and info.get("name") == "python":
+                info.setdefault("version", PYTHON_VERSION)
+        return model
+
+
 c = get_config()  # noqa: F821  (provided by Jupyter when it reads this file)
 c.ContentsManager.pre_save_hook = keep_only_what_the_reader_changed
-
+c.ServerApp.contents_manager_class = ChapterContentsManager

@@ -165,9 +165,25 @@ def read_whole_notebook(page):
     return list(seen.values())
 
 
+# the open notebook's tab shows that it is modified (JupyterLab: a dot, jp-mod-dirty)
+MARKED_MODIFIED = """() => [...document.querySelectorAll('.lm-TabBar-tab.jp-mod-dirty')]
+  .map((tab) => tab.textContent)"""
+
+
+def check_opens_unmodified(page, name):
+    """Opened, its kernel started and idle (the kernel reports its language, and JupyterLab
+    writes that into the notebook's metadata), the chapter is not marked modified."""
+    page.wait_for_selector(".jp-Notebook-ExecutionIndicator[data-status='idle']", timeout=120_000)
+    page.wait_for_timeout(1000)
+    marked = page.evaluate(MARKED_MODIFIED)
+    assert not marked, (f"{name}: marked modified as soon as it was opened in JupyterLab (tabs "
+                        f"{marked}); see tools/jupyter_lab_config.py, ChapterContentsManager")
+
+
 def check_myst(browser, base, name):
     page = open_notebook(browser, base, name, alone=True)
     cells = read_whole_notebook(page)
+    check_opens_unmodified(page, name)
     raw = [m.group(0) + " in: " + text[max(0, m.start() - 40):m.start() + 40].replace("\n", " ")
            for c in cells for text in (c["text"], c["solutions"]) for m in RAW_MYST.finditer(text)]
     total = {k: sum(c[k] for c in cells) for k in ("admonitions", "folded", "open", "equations")}
@@ -179,7 +195,7 @@ def check_myst(browser, base, name):
     print(f"lab test: {name}: {len(cells)} Markdown cells read of {markdown_cells} cells; "
           f"{total['admonitions']} admonitions, {total['folded']} folded solutions, "
           f"{total['equations']} display equations; in the text and the folded solutions: no raw MyST, "
-          "no broken maths")
+          "no broken maths; opened and its kernel idle, it is not marked modified")
     if name.startswith("05_"):
         shots = screenshots(page)
         print(f"lab test: screenshots {', '.join(map(str, shots))}")
@@ -216,6 +232,15 @@ def screenshots(page):
     return shots
 
 
+def select_first_cell(page, panel=""):
+    """Give the notebook the keyboard (for Ctrl+S) by clicking its first cell's prompt: a
+    click in the middle of the notebook may land on a hidden input's "..." and open it,
+    a change the saved file would then keep."""
+    prompt = page.locator(f"{panel}.jp-Notebook .jp-Cell .jp-InputArea-prompt").first
+    prompt.scroll_into_view_if_needed()
+    prompt.click()
+
+
 def save(page):
     page.keyboard.press("Control+s")
     page.wait_for_function(
@@ -237,7 +262,7 @@ def read_saved(path, tries=10):
 
 def check_save_changes_nothing(page, folder, name):
     before = (BOOK / name).read_bytes()
-    page.locator(".jp-NotebookPanel:not(.lm-mod-hidden) .jp-Notebook").first.click()
+    select_first_cell(page, ".jp-NotebookPanel:not(.lm-mod-hidden) ")
     save(page)
     after = (folder / name).read_bytes()
     if after != before:
@@ -458,7 +483,7 @@ def check_notebook7(browser, base, folder, run, name="05_backprop_calculations.i
         print(f"lab test: Notebook 7: explorable {root.get_attribute('data-name')} is live; arrow "
               "keys and letters pressed on its slider stay there")
     page.wait_for_timeout(3000)        # its kernel started (which adds to the metadata)
-    page.locator(".jp-Notebook").first.click()
+    select_first_cell(page)
     page.keyboard.press("Control+s")
     page.wait_for_timeout(3000)
     after = (folder / name).read_bytes()
