@@ -75,6 +75,7 @@ lab: $(STAMP)
 	$(VENV)/bin/jupyter lab --config=tools/jupyter_lab_config.py $(if $(filter 0,$(shell id -u)),--allow-root) book/
 
 notebooks: $(STAMP)
+	$(PY) -m tools.chapter_terms   # each chapter's "Words used" cell, from book/glossary.md
 	$(PY) -m tools.run_notebooks $(NOTEBOOKS)
 
 browser-test: $(BROWSER_STAMP)

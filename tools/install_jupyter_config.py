@@ -8,7 +8,13 @@ notebook` (Notebook 7), or the environment activated and `jupyter lab`.
 Jupyter reads the configuration files in `<environment>/etc/jupyter/` (see `jupyter
 --paths`); this writes `jupyter_server_config.py` there, which reads the project's file
 (so the settings have one home, in the project).
+
+It also sets one JupyterLab default for the environment, in JupyterLab's
+`<environment>/share/jupyter/lab/settings/overrides.json`: a Markdown file opens rendered
+(glossary.md, notation.md, the chapters' links to them), not as text to edit; "Open
+With > Editor" still edits it. A reader's own settings still win over these defaults.
 """
+import json
 import sys
 from pathlib import Path
 
@@ -28,5 +34,19 @@ def install(prefix=sys.prefix):
     return target
 
 
+# JupyterLab's setting: the viewer a Markdown file opens in (jupyterlab-myst renders it)
+MARKDOWN_RENDERED = {"@jupyterlab/docmanager-extension:plugin": {"defaultViewers": {"markdown": "Markdown Preview"}}}
+
+
+def install_lab_defaults(prefix=sys.prefix):
+    target = Path(prefix) / "share" / "jupyter" / "lab" / "settings" / "overrides.json"
+    target.parent.mkdir(parents=True, exist_ok=True)
+    overrides = json.loads(target.read_text(encoding="utf-8")) if target.exists() else {}
+    for plugin, settings in MARKDOWN_RENDERED.items():
+        overrides.setdefault(plugin, {}).update(settings)
+    target.write_text(json.dumps(overrides, indent=2) + "\n", encoding="utf-8")
+    return target
+
+
 if __name__ == "__main__":
-    print(f"Jupyter's settings for this environment: {install()}")
+    print(f"Jupyter's settings for this environment: {install()}, {install_lab_defaults()}")

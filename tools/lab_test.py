@@ -48,6 +48,7 @@ import urllib.request
 from pathlib import Path
 
 from bpbook.explorables import NAMES as EXPLORABLES
+from tools.chapter_terms import glossary_entries
 from tools.chromium import CHROMIUM_ARGS, chromium_or_skip, find_chromium
 from tools.explorable_driver import RELATIVE_TOLERANCE
 
@@ -239,6 +240,52 @@ def select_first_cell(page, panel=""):
     prompt = page.locator(f"{panel}.jp-Notebook .jp-Cell .jp-InputArea-prompt").first
     prompt.scroll_into_view_if_needed()
     prompt.click()
+
+
+def check_terms_and_links(browser, base, name="05_backprop_calculations.ipynb"):
+    """A chapter's {term} link shows the glossary's entry in a hover card (the chapter
+    carries its entries, tools/chapter_terms.py); its link to the notation page opens
+    notation.md rendered (the Markdown viewer make setup sets, tools/install_jupyter_config.py);
+    and glossary.md opens as a list of terms and definitions."""
+    page = open_notebook(browser, base, name, alone=True)
+    link = page.locator(".jp-MarkdownCell .myst a.hover-link[href^='#term-']").first
+    link.scroll_into_view_if_needed()
+    link.hover()
+    card = page.locator(".hover-card-content").first
+    card.wait_for(timeout=10_000)
+    term = link.get_attribute("href")[len("#term-"):].replace("-", " ")
+    shown = card.inner_text()
+    assert shown.lower().startswith(term) and len(shown) > len(term) + 20, \
+        f"{name}: the hover card of the {{term}} link to {term!r} reads {shown[:80]!r}"
+    print(f"lab test: {name}: resting the pointer on the {{term}} link {link.inner_text()!r} shows the "
+          f"glossary's entry for {shown.splitlines()[0]!r}, {len(shown)} characters")
+    page.mouse.move(0, 0)
+    notation = page.locator(".jp-MarkdownCell .myst a", has_text="notation page").first
+    notation.scroll_into_view_if_needed()
+    notation.click()
+    page.wait_for_function("() => [...document.querySelectorAll('.lm-TabBar-tab.lm-mod-current')]"
+                           ".some((tab) => tab.textContent.includes('notation.md'))", timeout=30_000)
+    page.wait_for_timeout(2000)
+    shown = page.evaluate("""() => { const w = document.querySelector('.jp-MainAreaWidget:not(.lm-mod-hidden)');
+      return {tables: w.querySelectorAll('table').length, editor: !!w.querySelector('.cm-editor'),
+              raw: w.innerText.includes('| symbol |')}; }""")
+    assert shown["tables"] > 0 and not shown["editor"] and not shown["raw"], \
+        f"{name}: its link to the notation page opened {shown} (tables rendered, no editor, no raw table)"
+    print(f"lab test: {name}: its link to the notation page opens notation.md rendered "
+          f"({shown['tables']} tables, not as text to edit)")
+    page.close()
+    page = browser.new_page(viewport={"width": 1280, "height": 900})
+    page.goto(f"{base}lab/tree/glossary.md?reset")
+    # rendered (a list of terms), or as text in an editor (JupyterLab's own default)
+    page.wait_for_selector(".jp-MainAreaWidget:not(.lm-mod-hidden) :is(dl dt, .cm-editor)", timeout=60_000)
+    page.wait_for_timeout(1000)
+    assert not page.locator(".jp-MainAreaWidget:not(.lm-mod-hidden) .cm-editor").count(), \
+        "glossary.md opened as text to edit, not rendered: see tools/install_jupyter_config.py"
+    terms = page.locator(".jp-MainAreaWidget:not(.lm-mod-hidden) dl dt").count()
+    expected = len(glossary_entries())
+    assert terms == expected, f"glossary.md in JupyterLab shows {terms} terms; the glossary has {expected}"
+    print(f"lab test: glossary.md opens rendered, a list of its {terms} terms and their definitions")
+    page.close()
 
 
 def save(page):
@@ -527,8 +574,8 @@ def main():
         # from ../tools/benchmarks/results.json, as it does in the repository and in the zip
         folder = Path(tmp) / "book"
         folder.mkdir()
-        for notebook in BOOK.glob("*.ipynb"):
-            shutil.copy(notebook, folder)
+        for page_file in [*BOOK.glob("*.ipynb"), *BOOK.glob("*.md")]:   # the chapters link to notation.md
+            shutil.copy(page_file, folder)
         (Path(tmp) / RESULTS).parent.mkdir(parents=True)
         shutil.copy(RESULTS, Path(tmp) / RESULTS)
         with jupyterlab(folder) as base:
@@ -543,6 +590,7 @@ def main():
                 if name.startswith("05_"):
                     check_save_changes_nothing(page, folder, name)
                 page.close()
+            check_terms_and_links(browser, base)
             problems, answer_cells, explorables = [], 0, []
             for name in chapters:
                 count, found, live = exercise_outputs_after_run_all(browser, base, folder, name)
