@@ -261,7 +261,15 @@ function render({ model, el }) {
   function keepKeys(event) {
     if (!root.contains(event.target) || !root.closest(".jp-OutputArea")) return;
     if (event.ctrlKey || event.metaKey || event.altKey) return;
-    if (event.key === "Tab" || event.key === "Escape" || (event.key === "Enter" && event.shiftKey)) return;
+    if (event.key === "Escape") {     // leaves the explorer for the notebook, as in explorables/common.js
+      setTimeout(() => {
+        const cell = root.closest(".jp-Cell"), notebook = root.closest(".jp-Notebook");
+        if (cell) cell.focus();
+        if (document.activeElement !== cell && notebook) notebook.focus();
+      }, 0);
+      return;
+    }
+    if (event.key === "Tab" || (event.key === "Enter" && event.shiftKey)) return;
     if (event.target === lr.input) pending = { since: performance.now() };   // its listener is not reached
     event.stopPropagation();
   }

@@ -9,7 +9,9 @@ by itself or break when the notebook is opened again:
   found"; the output's HTML form (see bpbook/widgets.py) is shown instead;
 - the Python version in the notebook's metadata, which differs between machines;
 - the project folder's absolute path in tracebacks (the chapters that raise errors
-  on purpose), as tools/run_notebooks.py saves them.
+  on purpose), as tools/run_notebooks.py saves them;
+- the folding of an output the chapter folds (tag hide-output, folded on the site too):
+  Run All shows it unfolded, and it is saved folded, as committed.
 
 And a chapter opens unmodified: the kernel reports its Python version in the notebook's
 language_info, and JupyterLab and Notebook 7 mark the notebook modified (a dot on its tab,
@@ -36,6 +38,9 @@ def keep_only_what_the_reader_changed(model, **kwargs):
     metadata.get("language_info", {}).pop("version", None)
     saved_widgets = metadata.get("widgets", {}).get(WIDGET_STATE, {}).get("state", {})
     for cell in nb.get("cells", []):
+        if "hide-output" in cell.get("metadata", {}).get("tags", []):
+            cell["metadata"].setdefault("jupyter", {})["outputs_hidden"] = True
+            cell["metadata"]["collapsed"] = True   # Lab writes the old flag beside the new one
         for output in cell.get("outputs", []):
             data = output.get("data", {})
             view = data.get(WIDGET_VIEW)

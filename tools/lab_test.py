@@ -324,7 +324,8 @@ def exercise_outputs_after_run_all(browser, base, folder, name, timeout_s=600):
     """Run All in JupyterLab, save, and read what the exercises show: below the chapter's
     "## Exercises" heading, a code cell may show only its check's "not attempted yet" (an
     untouched answer cell); anything else is an answer in view that the reader did not ask
-    for. Returns (the number of answer cells, the problems)."""
+    for. And the saved cells keep the metadata they were committed with (a folded output
+    stays folded). Returns (the number of answer cells, the problems)."""
     page = open_notebook(browser, base, name, alone=True)
     run_all(page)
     deadline = time.time() + timeout_s
@@ -365,6 +366,12 @@ def exercise_outputs_after_run_all(browser, base, folder, name, timeout_s=600):
             answer_cells += 1
         if shown and not (re.fullmatch(r"(Exercise \S+, not attempted yet: [^\n]*\n?)+", shown)):
             problems.append(f"{name}: after Run All, a cell among the exercises shows {shown[:120]!r}")
+    # saved after Run All, each cell keeps its settings (tags, folding) as committed
+    committed = json.loads((BOOK / name).read_text())["cells"]
+    for i, (saved, original) in enumerate(zip(nb["cells"], committed)):
+        if saved.get("metadata", {}) != original.get("metadata", {}):
+            problems.append(f"{name}: saved after Run All, cell {i}'s metadata changed: "
+                            f"{original.get('metadata')} -> {saved.get('metadata')}")
     return answer_cells, problems + [p for _, _, found in explorables for p in found], explorables
 
 
@@ -385,7 +392,8 @@ ACTIVE_CELL = """() => {
 def keys_stay_in_the_explorable(page, root):
     """In command mode the notebook takes ArrowUp/ArrowDown (another cell) and letters (m:
     make the cell Markdown): pressed on the explorable's first slider they must move the
-    slider and leave the notebook as it was."""
+    slider and leave the notebook as it was. And Escape must leave the slider for the
+    notebook, whose command keys (j: the next cell) then work again."""
     slider = root.locator("input[type=range]").first
     if not slider.count():
         return []
@@ -404,6 +412,18 @@ def keys_stay_in_the_explorable(page, root):
         problems.append(f"{up} and m on a slider reached the notebook (active cell, Markdown cells: "
                         f"{cells_before} -> {cells_after})")
     page.keyboard.press("ArrowDown" if up == "ArrowUp" else "ArrowUp")   # back where it was
+    # Escape leaves the slider for the notebook: j then selects the next cell, k comes back
+    page.keyboard.press("Escape")
+    page.wait_for_timeout(300)
+    on_slider = slider.evaluate("e => document.activeElement === e")
+    before = page.evaluate(ACTIVE_CELL)
+    page.keyboard.press("j")
+    page.wait_for_timeout(300)
+    after = page.evaluate(ACTIVE_CELL)
+    page.keyboard.press("k")
+    if on_slider or after[0] != before[0] + 1:
+        problems.append(f"Escape on a slider did not hand the keyboard to the notebook (focus still on "
+                        f"the slider: {on_slider}; j moved the active cell {before[0]} -> {after[0]})")
     return problems
 
 

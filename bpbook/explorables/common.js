@@ -353,7 +353,18 @@ window.bpUI = window.bpUI || (function () {
   window.addEventListener("keydown", (event) => {
     const inNotebook = event.target.closest && event.target.closest(".jp-OutputArea .bp-explorable");
     if (inNotebook && ownKey(event)) event.stopPropagation();
+    if (inNotebook && event.key === "Escape") leaveForTheNotebook(event.target);
   }, true);
+  // Escape leaves the explorable, as it leaves a cell's editor: the notebook (in command
+  // mode after its own Escape) takes the keyboard, so that j, k and the other command
+  // keys move between cells again. Shared with the learning-rate explorer (explorer.js).
+  function leaveForTheNotebook(control) {
+    setTimeout(() => {
+      const cell = control.closest(".jp-Cell"), notebook = control.closest(".jp-Notebook");
+      if (cell) cell.focus();
+      if (document.activeElement !== cell && notebook) notebook.focus();
+    }, 0);
+  }
 
   // Once the live explorable is built, the static figure (shown when JavaScript is off or
   // has failed) is hidden on screen but kept: a printed page shows it instead of the live
