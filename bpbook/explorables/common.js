@@ -357,7 +357,7 @@ window.bpUI = window.bpUI || (function () {
   }, true);
   // Escape leaves the explorable, as it leaves a cell's editor: the notebook (in command
   // mode after its own Escape) takes the keyboard, so that j, k and the other command
-  // keys move between cells again. Shared with the learning-rate explorer (explorer.js).
+  // keys move between cells again. The learning-rate explorer (explorer.js) does the same.
   function leaveForTheNotebook(control) {
     setTimeout(() => {
       const cell = control.closest(".jp-Cell"), notebook = control.closest(".jp-Notebook");
