@@ -122,7 +122,7 @@
   function build() {
     for (const cell of document.querySelectorAll("div.cell")) {
       const source = cell.querySelector(".cell_input pre");
-      const match = source && /check\("([0-9]+b?\.[0-9]+)"/.exec(source.textContent);
+      const match = source && /check\("((?:[0-9]{2}|A)\.[0-9]+)"/.exec(source.textContent);
       if (!match || !data[match[1]]) continue;
       const id = match[1], ex = data[id];
       let output = cell.querySelector(".cell_output");

@@ -49,7 +49,7 @@ def in_the_page(exercise):
 
 
 def site_data(chapter=None):
-    """{exercise id: data} for every checkable exercise of ``chapter`` ("05b"; None: all),
+    """{exercise id: data} for every checkable exercise of ``chapter`` ("06"; None: all),
     value exercises in full."""
     data = {}
     for exercise_id in ids():

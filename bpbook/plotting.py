@@ -78,12 +78,14 @@ def use_book_style():
         shell.display_formatter.formatters["image/png"].for_type(Figure, _png_for_display)
 
 
-def draw_network(sizes, ax=None, title=None, show_labels=True):
+def draw_network(sizes, ax=None, title=None, show_labels=True, highlight=None):
     """Draw a fully connected network with ``sizes[l]`` units in layer l.
 
     Layer 0 is the input layer, the last is the output layer, the rest are
     hidden layers. Every unit of layer l-1 is joined to every unit of layer l:
-    one line per weight w^l_jk. Returns the matplotlib Axes.
+    one line per weight w^l_jk. ``highlight=(l, j, k)`` draws the weight w^l_jk
+    (to unit j of layer l from unit k of layer l-1, both counted from 1 at the
+    top) thick and labelled. Returns the matplotlib Axes.
     """
     if ax is None:
         _, ax = plt.subplots(figsize=(1.8 * len(sizes) + 1, 0.6 * max(sizes) + 1.2))
@@ -93,6 +95,16 @@ def draw_network(sizes, ax=None, title=None, show_labels=True):
         for y_prev in ys[l - 1]:
             for y_this in ys[l]:
                 ax.plot([l - 1, l], [y_prev, y_this], color="0.6", lw=0.8, zorder=1)
+    if highlight is not None:
+        l, j, k = highlight
+        if not (1 <= l <= L and 1 <= j <= sizes[l] and 1 <= k <= sizes[l - 1]):
+            raise ValueError(f"highlight=(l, j, k) must name a weight of this network: 1 <= l <= {L}, "
+                             f"1 <= j <= n_l, 1 <= k <= n_(l-1); got {highlight}")
+        start, end = np.array([l - 1, ys[l - 1][k - 1]]), np.array([l, ys[l][j - 1]])
+        ax.plot(*zip(start, end), color="#dd8452", lw=3, zorder=1.5)
+        label = start + 0.3 * (end - start)
+        ax.text(*label, f"$w^{{{l}}}_{{{j}{k}}}$", ha="center", va="center", fontsize=12,
+                zorder=4, bbox=dict(boxstyle="round,pad=0.15", fc="white", ec="#dd8452"))
     colours = ["#4c72b0"] + ["#55a868"] * (L - 1) + ["#c44e52"]
     for l, (n, y) in enumerate(zip(sizes, ys)):
         ax.scatter(np.full(n, l), y, s=500, color=colours[l], edgecolor="black", zorder=2)
@@ -401,4 +413,39 @@ def draw_sliding_kernel(ax, image, kernel, feature_map, windows=((0, 0), (3, 3))
     ax.axis("off")
     if title:
         ax.set_title(title)
+    return ax
+
+
+def draw_layer_symbols(ax=None):
+    """The notation of one layer, on a drawing: unit k of layer l-1 with its activation
+    a^{l-1}_k, the weight w^l_jk on the line to unit j of layer l, and that unit's bias
+    b^l_j, weighted input z^l_j and activation a^l_j. Returns the matplotlib Axes."""
+    if ax is None:
+        _, ax = plt.subplots(figsize=(7.2, 3.4))
+    left = [1.2, 0.0, -1.2]           # layer l-1: units 1, k, n_(l-1)
+    right = [0.6, -0.6]               # layer l: unit j, and another
+    names_left = ["$a^{l-1}_1$", "$a^{l-1}_k$", "$a^{l-1}_{n_{l-1}}$"]
+    for y_prev in left:
+        for y_this in right:
+            ax.plot([0, 2], [y_prev, y_this], color="0.7", lw=0.8, zorder=1)
+    ax.plot([0, 2], [left[1], right[0]], color="#dd8452", lw=3, zorder=1.5)
+    ax.text(0.85, 0.25, "$w^l_{jk}$", ha="center", va="center", fontsize=14, zorder=4,
+            bbox=dict(boxstyle="round,pad=0.15", fc="white", ec="#dd8452"))
+    ax.scatter([0, 0, 0], left, s=900, color="#4c72b0", edgecolor="black", zorder=2)
+    for y, name in zip(left, names_left):
+        ax.text(0, y, name, ha="center", va="center", color="white", fontsize=10, zorder=3)
+    ax.text(0, 0.6, "$\\vdots$", ha="center", va="center", fontsize=12)
+    ax.text(0, -0.6, "$\\vdots$", ha="center", va="center", fontsize=12)
+    ax.scatter([2, 2], right, s=900, color="#55a868", edgecolor="black", zorder=2)
+    ax.text(2, right[0], "$j$", ha="center", va="center", color="white", fontsize=13, zorder=3)
+    ax.text(2, right[1], "$j'$", ha="center", va="center", color="white", fontsize=13, zorder=3)
+    ax.annotate("$b^l_j$", xy=(2, right[0] + 0.2), xytext=(2, right[0] + 0.95), ha="center",
+                fontsize=13, arrowprops=dict(arrowstyle="-|>", color="0.2"))
+    ax.text(2.3, right[0], "$z^l_j = \\sum_k w^l_{jk}\\, a^{l-1}_k + b^l_j$\n"
+            "$a^l_j = \\sigma(z^l_j)$", ha="left", va="center", fontsize=13, linespacing=1.8)
+    ax.text(0, -1.85, "layer $l-1$: $n_{l-1}$ units", ha="center", va="top", fontsize=11)
+    ax.text(2, -1.85, "layer $l$: $n_l$ units", ha="center", va="top", fontsize=11)
+    ax.set_xlim(-0.5, 4.3)
+    ax.set_ylim(-2.2, 2.0)
+    ax.axis("off")
     return ax

@@ -181,3 +181,30 @@ def test_the_kernel_figure_refuses_a_wrong_sum_or_shape():
     with pytest.raises(ValueError, match="sums to"):
         draw_sliding_kernel(ax, image, kernel[::-1, ::-1], feature_map, windows=[(3, 0)])
     plt.close(fig)
+
+
+def test_the_highlighted_weight_joins_the_units_its_subscripts_name():
+    from bpbook.plotting import draw_network
+    fig, ax = plt.subplots()
+    draw_network([3, 4, 4, 2], ax=ax, highlight=(2, 1, 3))
+    plt.close(fig)
+    thick = [line for line in ax.lines if line.get_linewidth() > 2]
+    assert len(thick) == 1
+    (x0, x1), (y0, y1) = thick[0].get_xdata(), thick[0].get_ydata()
+    units = {text.get_text(): text.get_position() for text in ax.texts}
+    # "to, from": w^2_13 runs from unit 3 of layer 1 to unit 1 of layer 2
+    assert (x0, y0) == units["$a^{1}_{3}$"] and (x1, y1) == units["$a^{2}_{1}$"]
+    assert "$w^{2}_{13}$" in units
+    with pytest.raises(ValueError, match="highlight"):
+        draw_network([3, 4, 4, 2], highlight=(2, 1, 5))
+    plt.close("all")
+
+
+def test_the_layer_symbols_figure_names_every_symbol_of_a_unit():
+    from bpbook.plotting import draw_layer_symbols
+    fig, ax = plt.subplots()
+    draw_layer_symbols(ax)
+    labels = " ".join(texts(ax))
+    plt.close(fig)
+    for symbol in ["w^l_{jk}", "b^l_j", "a^{l-1}_k", "z^l_j = \\sum_k w^l_{jk}", "a^l_j = \\sigma(z^l_j)"]:
+        assert symbol in labels, symbol

@@ -80,7 +80,7 @@ def toc_pages():
 
 
 def key_of(name):
-    """An id-safe prefix for a page, e.g. book/05b_computational_graph -> 05b_computational_graph."""
+    """An id-safe prefix for a page, e.g. book/06_computational_graph -> 06_computational_graph."""
     return re.sub(r"[^A-Za-z0-9_-]", "-", Path(name).name)
 
 

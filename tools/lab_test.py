@@ -32,7 +32,7 @@ equations, a folded solution). The latencies are printed,
 not asserted: timings depend on the machine; `make bench-widget` reports them
 against their goals, quiet and under load.
 
-A part: LAB_TEST_QUICK=1 (chapter 5 only) or LAB_TEST_CHAPTERS="11_how_fast.ipynb ...".
+A part: LAB_TEST_QUICK=1 (chapter 5 only) or LAB_TEST_CHAPTERS="A_how_fast.ipynb ...".
 """
 import contextlib
 import json
@@ -53,9 +53,9 @@ from tools.chromium import CHROMIUM_ARGS, chromium_or_skip, find_chromium
 from tools.explorable_driver import RELATIVE_TOLERANCE
 
 BOOK = Path("book")
-RESULTS = Path("tools/benchmarks/results.json")   # chapter 11 reads it
+RESULTS = Path("tools/benchmarks/results.json")   # the appendix (A_how_fast) reads it
 MYST_CHAPTERS = sorted(p.name for p in BOOK.glob("*.ipynb"))   # every chapter
-EXPLORER_CHAPTER = "06_updating_weights.ipynb"
+EXPLORER_CHAPTER = "07_updating_weights.ipynb"
 RAW_MYST = re.compile(r"(```\s*\{|:::\s*\{|\{(eq|ref|term|numref|doc|math)\}`|^:class:)", re.M)
 KEY_PRESSES = 20
 FRESH_EXPLORER = ".bp-lr-explorer:not(.bp-before-run)"
@@ -590,7 +590,7 @@ def main():
         return
     from playwright.sync_api import sync_playwright
     with tempfile.TemporaryDirectory() as tmp, sync_playwright() as p:
-        # the chapters in a copy of the repository's layout: chapter 11 reads its measurements
+        # the chapters in a copy of the repository's layout: the appendix reads its measurements
         # from ../tools/benchmarks/results.json, as it does in the repository and in the zip
         folder = Path(tmp) / "book"
         folder.mkdir()
@@ -601,7 +601,7 @@ def main():
         with jupyterlab(folder) as base:
             browser = p.chromium.launch(executable_path=chromium, args=CHROMIUM_ARGS)
             print(f"lab test: JupyterLab at {base}, chapters copied to {folder}")
-            # LAB_TEST_CHAPTERS="11_how_fast.ipynb ..." or LAB_TEST_QUICK=1 (chapter 5): a part
+            # LAB_TEST_CHAPTERS="A_how_fast.ipynb ..." or LAB_TEST_QUICK=1 (chapter 5): a part
             chapters = (os.environ.get("LAB_TEST_CHAPTERS", "").split() or
                         (["05_backprop_calculations.ipynb"] if os.environ.get("LAB_TEST_QUICK")
                          else MYST_CHAPTERS))

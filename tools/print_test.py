@@ -1,7 +1,7 @@
 """The book on paper: a chapter printed from the browser, and the whole-book PDFs.
 
 Run by `make browser-test` after `make book`. On a chapter with exercises and
-explorables (ch 7, book/06_updating_weights) in headless Chromium with print media
+explorables (ch 7, book/07_updating_weights) in headless Chromium with print media
 emulated, after the beforeprint event a real print fires:
 - no exercise solution and no folded cell shows (the normal print);
 - every explorable shows its static figure and words, and none of its live controls;
@@ -21,7 +21,7 @@ from tools.book_pdf import ANSWERS_PDF, BOOK_PDF, toc_pages
 from tools.browser_test import SITE, serve_site
 from tools.chromium import CHROMIUM_ARGS, chromium_or_skip
 
-CHAPTER = "book/06_updating_weights.html"
+CHAPTER = "book/07_updating_weights.html"
 CHAPTER_TITLE = "7. Updating the weights"   # its h1, a top-level entry of the PDF's outline
 # Words of one of that chapter's folded solutions (the condition-number exercise).
 SOLUTION_WORDS = "The condition number 100 makes the flat direction the slow one"

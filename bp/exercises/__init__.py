@@ -32,8 +32,8 @@ from .checking import (Exercise, FormulaExercise, FunctionExercise, Mistake, Res
                        ValueExercise)
 
 # one module per chapter, each a list EXERCISES
-CHAPTERS = ["chapter01", "chapter02", "chapter03", "chapter04", "chapter05", "chapter05b",
-            "chapter06", "chapter07", "chapter08", "chapter09", "chapter10", "chapter11"]
+CHAPTERS = ["chapter01", "chapter02", "chapter03", "chapter04", "chapter05", "chapter06",
+            "chapter07", "chapter08", "chapter09", "chapter10", "chapter11", "appendix"]
 
 _registry = None
 
@@ -57,7 +57,7 @@ def _exercises():
 
 
 def ids():
-    """The ids of every checkable exercise, in the book's order ("01.1", ..., "10.5")."""
+    """The ids of every checkable exercise, in the book's order ("01.1", ..., "11.5")."""
     return list(_exercises())
 
 

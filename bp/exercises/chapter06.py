@@ -1,236 +1,256 @@
-"""Chapter 6, "Updating the weights": exercises 1, 2, 4, 5, 6 and 7.
+"""Chapter 6, "Backpropagation on a computational graph": exercises 1, 2 and 3.
 
-Exercise 4 is read off the learning-rate explorer, whose slider has five rates per decade
-on the website and twenty in Jupyter: the two settle on different rates, and both are
-right (``also_right``). Exercise 7's answer is an optimiser class: the checker trains a
-small network with it and compares the weights after each run with the reference's
-(``OptimizerExercise``); ``get("06.7").reference`` is that run as a function of the numbers,
-``get("06.7").optimizer`` the reference class.
+Exercise 2's answer is a gate, a function of one ``Value`` that returns a ``Value``. The
+checker builds a small graph with it in which the input and the output are both used
+twice (forks), runs ``backward()``, and compares the output and the input's gradient
+with the reference gate's. ``get("06.2").reference`` is that comparison as a function of
+the numbers (what the generic checks call); ``get("06.2").gate`` is the reference gate.
 """
+import inspect
+import math
+
 import numpy as np
 
-from .checking import FormulaExercise, FunctionExercise, Mistake, ValueExercise
+from bp.autodiff import Value, graph_size
 
-CHAPTER = 'the chapter "Updating the weights"'
-QUADRATIC = f'{CHAPTER}, section "The learning rate on a quadratic"'
+from .checking import FunctionExercise, Mistake
 
-
-# ---------------------------------------------------------------- exercise 4
+CHAPTER = 'the chapter "Backpropagation on a computational graph"'
 
 
-# rates of the website's slider (log_grid(1e-3, 10, per_decade=5)) and of the live one
-# (twenty per decade); tests/test_exercises_ch05b_07.py finds them again with bp
-SITE_200, SITE_1000 = 0.063095734448, 0.015848931925
-LIVE_200, LIVE_1000 = 0.056234132519, 0.011220184543
+# ---------------------------------------------------------------- exercise 1
 
 
-# ---------------------------------------------------------------- exercise 7
+def division_backward(a, b, g):
+    """The reference: what the gate q = a / b passes back to a and to b, given the
+    gradient g = dC/dq arriving at its output: (g / b, -g a / b^2)."""
+    return g / b, -g * a / b ** 2
 
 
-def nesterov_class(heavy_ball=False, not_in_place=False, forget_velocity=False, damped=False):
-    """The reference optimiser (PyTorch's nesterov=True), or one of the named mistakes."""
-    import bp
-
-    class Nesterov(bp.Optimizer):
-        """PyTorch's nesterov=True: v <- mu v + g (v = g at first), theta -= lr (g + mu v)."""
-
-        def __init__(self, net, lr, momentum):
-            super().__init__(net, lr)
-            self.momentum = momentum
-
-        def step(self):
-            for name, param, grad in self.gradients():
-                old = self.state[name]["velocity"] if name in self.state else None
-                if old is None:
-                    velocity = grad.copy()                      # the first step: v = g
-                elif damped:
-                    velocity = self.momentum * old + (1 - self.momentum) * grad
-                else:
-                    velocity = self.momentum * old + grad
-                if not forget_velocity:
-                    self.state[name] = {"velocity": velocity}
-                if heavy_ball:
-                    param -= self.lr * velocity
-                elif not_in_place:
-                    param = param - self.lr * (grad + self.momentum * velocity)  # noqa: F841
-                else:
-                    param -= self.lr * (grad + self.momentum * velocity)
-    return Nesterov
+def _division_cases(rng):
+    def away_from_zero(shape):
+        return rng.uniform(0.5, 2.0, size=shape) * rng.choice([-1.0, 1.0], size=shape)
+    cases = []
+    for label, shape in (("arrays of shape (3, 4)", (3, 4)), ("arrays of shape (5, 2)", (5, 2))):
+        cases.append((label, (rng.normal(size=shape), away_from_zero(shape), rng.normal(size=shape))))
+    book = (np.array(3.0), np.array(-2.0), np.array(1.0))
+    cases.append(("the book's a = 3, b = -2, with g = 1", book))
+    return cases
 
 
-def steps_with(optimizer_class, X, y, W1, b1, W2, b2, lr, mu, steps):
-    """Train Dense -> Tanh -> Dense with the mean squared error, full batch, for ``steps``
-    steps of ``optimizer_class(net, lr, mu)`` from the given weights; the weights after."""
-    import bp
-    net = bp.Sequential([bp.Dense(W1.shape[1], W1.shape[0], init="zeros"), bp.Tanh(),
-                         bp.Dense(W2.shape[1], W2.shape[0], init="zeros")])
-    net.load_state_dict({"0.W": W1, "0.b": b1, "2.W": W2, "2.b": b2})
-    optimizer = optimizer_class(net, lr, mu)
-    loss = bp.MSELoss()
-    for _ in range(int(steps)):
-        loss.forward(net.forward(X), y)
-        net.backward(loss.backward())
-        optimizer.step()
-    first, second = net.layers[0].params, net.layers[2].params
-    return first["W"], first["b"], second["W"], second["b"]
+# ---------------------------------------------------------------- exercise 2
 
 
-def _run_of(optimizer_class):
-    def run(X, y, W1, b1, W2, b2, lr, mu, steps):
-        return steps_with(optimizer_class, X, y, W1, b1, W2, b2, lr, mu, steps)
-    run.optimizer = optimizer_class
-    return run
+def sigmoid_gate(v):
+    """The reference gate: the sigmoid as one node of the graph."""
+    s = 1 / (1 + math.exp(-v.data))
+    out = Value(s, (v,), "sigmoid")
+
+    def _backward():
+        v.grad += s * (1 - s) * out.grad
+    out._backward = _backward
+    return out
 
 
-def _lazy_run(**mistake):
-    """A run with the reference class or a mistake, the class made (bp imported) when it runs."""
-    def run(*args):
-        return steps_with(nesterov_class(**mistake), *args)
-    return run
+def _gate_variant(overwrite=False, at_input=False, no_upstream=False, no_backward=False):
+    def gate(v):
+        s = 1 / (1 + math.exp(-v.data))
+        out = Value(s, (v,), "sigmoid")
+        local = v.data * (1 - v.data) if at_input else s * (1 - s)
+
+        def _backward():
+            contribution = local if no_upstream else local * out.grad
+            if overwrite:
+                v.grad = contribution
+            else:
+                v.grad += contribution
+        if not no_backward:
+            out._backward = _backward
+        return out
+    return gate
 
 
-class OptimizerExercise(FunctionExercise):
-    """A FunctionExercise whose answer may be an optimiser class: the class is turned into
-    a run of a few training steps (``steps_with``), compared weight by weight."""
+def _in_a_graph(gate, x, c):
+    """For each x_i: v = Value(x_i), s = gate(v), f = s v + c_i s (v and s each used
+    twice); f.backward(). Returns (s, df/dv) as arrays."""
+    values, grads = [], []
+    for x_i, c_i in zip(np.ravel(x), np.ravel(c)):
+        v = Value(float(x_i))
+        s = gate(v)
+        f = s * v + s * float(c_i)
+        f.backward()
+        values.append(s.data)
+        grads.append(v.grad)
+    return np.array(values), np.array(grads)
 
-    @property
-    def optimizer(self):
-        return nesterov_class()
+
+def _as_numbers(gate):
+    """A gate, turned into a function of the numbers (x, c) as FunctionExercise calls it."""
+    def on_numbers(x, c):
+        return _in_a_graph(gate, x, c)
+    on_numbers.gate = gate
+    return on_numbers
+
+
+def _is_gate(function):
+    """Whether ``function`` is a gate (one argument, a Value) rather than a function of
+    the case's numbers (x, c)."""
+    if getattr(function, "gate", None) is not None:
+        return False
+    try:
+        inspect.signature(function).bind(0.0, 0.0)
+    except TypeError:
+        return True
+    except ValueError:          # no signature to read (a builtin): call it as a function of numbers
+        return False
+    return False
+
+
+class GateExercise(FunctionExercise):
+    """A FunctionExercise whose answer may be a gate ``f(v: Value) -> Value``: the gate is
+    first inspected (does it return a Value, is it one node), then run in a graph."""
+
+    def __init__(self, *args, gate=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.gate = gate
+
+    def inspect_gate(self, gate):
+        """(problem, not_attempted) about the gate itself, before any numbers."""
+        v = Value(0.3)
+        try:
+            out = gate(v)
+        except NotImplementedError:
+            return None, True
+        except Exception as error:   # the learner's code may raise anything
+            return f"your gate raised {type(error).__name__}: {error}", False
+        if out is None:
+            return "your gate returned None: did it forget `return out`?", False
+        if not isinstance(out, Value):
+            return (f"your gate returned a {type(out).__name__}, not a Value: the backward pass "
+                    f"can only go through Values (out = Value(s, (v,), \"sigmoid\"))."), False
+        nodes = graph_size(out)
+        if nodes != 2:
+            return (f"your gate's graph has {nodes} nodes: the exercise asks for one node whose only "
+                    f"parent is v (2 nodes with v; the composed sigmoid has 9). Compute s with math.exp "
+                    f"on v.data, and pass back s (1 - s) times out.grad yourself. "
+                    f"See {self.where}."), False
+        if not any(parent is v for parent in out._parents):
+            return ("your gate's output does not have v as its parent, so the backward pass cannot "
+                    "reach v: make it with out = Value(s, (v,), \"sigmoid\")."), False
+        return None, False
 
     def check(self, answer):
-        if isinstance(answer, type):
-            answer = _run_of(answer)
+        if callable(answer) and _is_gate(answer):
+            problem, untouched = self.inspect_gate(answer)
+            if untouched:
+                return self.not_attempted()
+            if problem:
+                return self.result(False, problem)
+            answer = _as_numbers(answer)
         return super().check(answer)
 
 
-def _optimizer_cases(rng):
+def _gate_cases(rng):
     cases = []
-    for label, N, n_in, n_h, n_out, lr, mu, steps in (
-            ("10 steps, a batch of 5, 3 -> 4 -> 2, lr 0.1, momentum 0.5", 5, 3, 4, 2, 0.1, 0.5, 10),
-            ("6 steps, a batch of 7, 2 -> 5 -> 3, lr 0.05, momentum 0.9", 7, 2, 5, 3, 0.05, 0.9, 6),
-            ("one step (the first, where v = g), a batch of 4, 3 -> 2 -> 5", 4, 3, 2, 5, 0.2, 0.5, 1)):
-        X, y = rng.normal(size=(N, n_in)), rng.normal(size=(N, n_out))
-        W1, b1 = 0.5 * rng.normal(size=(n_h, n_in)), 0.5 * rng.normal(size=n_h)
-        W2, b2 = 0.5 * rng.normal(size=(n_out, n_h)), 0.5 * rng.normal(size=n_out)
-        cases.append((label, (X, y, W1, b1, W2, b2, lr, mu, steps)))
+    for label, n in (("5 inputs between -3 and 3", 5), ("7 inputs between -3 and 3", 7)):
+        x = rng.uniform(0.2, 3.0, size=n) * rng.choice([-1.0, 1.0], size=n)
+        cases.append((label, (x, rng.normal(size=n))))
+    cases.append(("the inputs 0, 6 and -6 (the middle and both tails)",
+                  (np.array([0.0, 6.0, -6.0]), np.array([0.7, -1.3, 2.1]))))
+    return cases
+
+
+# ---------------------------------------------------------------- exercise 3
+
+
+def input_gradient(W1, Delta1):
+    """The reference: dC/dX = Delta^1 W^1, what bp's Dense.backward passes to its input
+    (row n: dC/dx for example n; its column 0 holds dC/dx_1 = sum_j w^1_j1 delta^1_j)."""
+    import bp
+    layer = bp.Dense(W1.shape[1], W1.shape[0], init="zeros")
+    layer.params["W"] = W1
+    layer.forward(np.zeros((Delta1.shape[0], W1.shape[1])))
+    return layer.backward(Delta1)
+
+
+def _input_cases(rng):
+    cases = []
+    for label, N, n_in, n_1 in (("a batch of 4, 3 inputs, 5 hidden units", 4, 3, 5),
+                                ("a batch of 6, 2 inputs, 3 hidden units", 6, 2, 3),
+                                ("a batch of 3, 4 inputs, 4 hidden units (a square W^1)", 3, 4, 4)):
+        cases.append((label, (rng.normal(size=(n_1, n_in)), rng.normal(size=(N, n_1)))))
     return cases
 
 
 EXERCISES = [
-    ValueExercise(
-        "06.1", "the one-step rate and the divergence threshold of C(w) = 3 w^2",
-        "two numbers (eta_one_step, eta_diverge): the rate that reaches the minimum in one step, "
-        "and the rate above which gradient descent diverges",
-        f"{QUADRATIC}, equations (eq-quadratic-steps) and (eq-threshold)",
-        reference=(1 / 6, 1 / 3), names=["eta_one_step", "eta_diverge"], tolerance=1e-3,
+    FunctionExercise(
+        "06.1", "the backward step of the division gate q = a / b",
+        "a function my_division_backward(a, b, g) that returns (grad_a, grad_b), what the gate "
+        "passes back to a and to b when the gradient g = dC/dq arrives at q (a, b, g: numbers "
+        "or arrays of one shape)",
+        f'{CHAPTER}, section "The gates"',
+        reference=division_backward, cases=_division_cases, outputs=["grad_a", "grad_b"],
         mistakes=[
-            Mistake("curvature 3", "both rates are twice too large: the curvature is C''(w) = 6, "
-                    "not 3 (the 2 from differentiating w^2), and the rates are 1/lambda and 2/lambda.",
-                    (1 / 3, 2 / 3)),
-            Mistake("swapped", "the two rates are swapped: one step lands on the minimum at "
-                    "eta = 1/lambda, and the steps grow beyond eta = 2/lambda, where "
-                    "|1 - eta lambda| > 1.",
-                    (1 / 3, 1 / 6)),
-            Mistake("threshold 1/lambda", "eta_diverge is the one-step rate again: at eta = 1/lambda "
-                    "the factor 1 - eta lambda is 0; divergence needs |1 - eta lambda| > 1, that is "
-                    "eta > 2/lambda. (eta_one_step is right.)",
-                    (1 / 6, 1 / 6)),
+            Mistake("no upstream gradient", "these are the local derivatives alone: each must be "
+                    "multiplied by the gradient g arriving at q, as every `_backward` multiplies "
+                    "by out.grad (the chain rule, one edge at a time).",
+                    lambda a, b, g: (1 / b + 0 * g, -a / b ** 2 + 0 * g)),
+            Mistake("multiply's swap", "that is the multiply gate's rule (each input gets the other "
+                    "times g); a division is a times b to the power -1, so b's share goes through "
+                    "the power gate: d(a/b)/db = -a/b^2.",
+                    lambda a, b, g: (b * g, a * g)),
+            Mistake("sign of dq/db", "grad_b has the wrong sign: d(b^-1)/db = -b^-2, so "
+                    "dq/db = -a/b^2 (grad_a is right).",
+                    lambda a, b, g: (g / b, g * a / b ** 2)),
+            Mistake("a missing in dq/db", "grad_b lacks the factor a: q = a b^-1, so "
+                    "dq/db = a times d(b^-1)/db = -a/b^2.",
+                    lambda a, b, g: (g / b, -g / b ** 2)),
+            Mistake("swapped", "grad_a and grad_b are swapped: dq/da = 1/b and dq/db = -a/b^2.",
+                    lambda a, b, g: (-g * a / b ** 2, g / b)),
         ]),
-    ValueExercise(
-        "06.2", "the steps for w2 to shrink 1000-fold",
-        "one number: the number of steps at eta = 0.019 for w2 to shrink by a factor of 1000",
-        f'{CHAPTER}, section "Many weights: one eigendirection at a time", equation (eq-eigen-step)',
-        reference=361, names=["steps"], tolerance=5,
+    GateExercise(
+        "06.2", "a sigmoid gate as one node of the graph",
+        "a function sigmoid_gate(v) that takes a Value and returns a new Value s = sigma(v.data), "
+        "with parent v, whose _backward adds s (1 - s) out.grad to v.grad",
+        f'{CHAPTER}, sections "The gates" and "Where a value is used twice, gradients add"',
+        reference=_as_numbers(sigmoid_gate), gate=sigmoid_gate, cases=_gate_cases,
+        outputs=["s", "dv"],
         mistakes=[
-            Mistake("the steep direction", "that is the count for w1, the steep direction "
-                    "(factor |1 - 0.019 * 100| = 0.9 per step); the question asks for w2, the flat one, "
-                    "whose factor is 1 - 0.019 * 1.", 66),
-            Mistake("one e-fold", "that is about the steps for one e-fold (a factor e): for a factor "
-                    "1000 the count is ln 1000 / -ln(1 - eta lambda).", 53),
-            Mistake("curvature 1/2", "the curvature of w2 is 1 (the second derivative of w2^2 / 2), "
-                    "not 1/2: the factor per step is 1 - 0.019.", 724),
+            Mistake("overwriting instead of adding at a fork", "your gate overwrites v.grad "
+                    "(v.grad = ...) instead of adding to it (v.grad += ...): where v is used twice, "
+                    "here by your gate and by a product, the other use's share is lost. Gradients "
+                    "add at a fork.",
+                    _as_numbers(_gate_variant(overwrite=True))),
+            Mistake("derivative at the input", "the local derivative is taken at the input: "
+                    "v.data (1 - v.data) instead of s (1 - s) with s = sigma(v), the output.",
+                    _as_numbers(_gate_variant(at_input=True))),
+            Mistake("no out.grad", "the local derivative s (1 - s) is not multiplied by out.grad, "
+                    "the gradient arriving at the gate's output (the chain rule).",
+                    _as_numbers(_gate_variant(no_upstream=True))),
+            Mistake("no _backward", "no gradient passes through your gate: its output's _backward "
+                    "is never set (out._backward = _backward), so it does nothing.",
+                    _as_numbers(_gate_variant(no_backward=True))),
         ]),
-    ValueExercise(
-        "06.4", "the smallest rate with a loss below 0.15, at 200 and at 1000 epochs",
-        "two numbers (rate_200, rate_1000): the smallest learning rate of the explorer whose "
-        "loss after training is below 0.15, at 200 and at 1000 epochs",
-        f'{CHAPTER}, section "Explore the learning rate yourself"',
-        reference=(SITE_200, SITE_1000), also_right=(LIVE_200, LIVE_1000),
-        names=["rate_200", "rate_1000"], tolerance=0.02, relative=True,
+    FunctionExercise(
+        "06.3", "dC/dX of a layer's input, from the hidden errors",
+        "a function my_input_gradient(W1, Delta1) that returns dC/dX, one row per example, from "
+        "W^1 (n_1, n_in) and the hidden errors Delta^1 (N, n_1)",
+        f'{CHAPTER}, sections "Where a value is used twice, gradients add" and "The matrix gate '
+        f'of a layer", equation (eq-matrix-gate)',
+        reference=input_gradient, cases=_input_cases, outputs=["dX"],
+        batch_of=lambda args: len(args[1]), shapes=lambda args: {"dX": "the shape of X, (N, n_in)"},
         mistakes=[
-            Mistake("swapped", "the two rates are swapped: with five times the epochs, a smaller "
-                    "rate reaches the same loss.", (SITE_1000, SITE_200)),
-            Mistake("swapped (live)", "the two rates are swapped: with five times the epochs, a "
-                    "smaller rate reaches the same loss.", (LIVE_1000, LIVE_200)),
-            Mistake("unchanged", "that is the 200-epoch rate again: it still reaches the target "
-                    "at 1000 epochs, but it is no longer the smallest rate that does. Set the epochs "
-                    "to 1000 and move the rate down.", (SITE_200, SITE_200)),
-            Mistake("unchanged (live)", "that is the 200-epoch rate again: it still reaches the "
-                    "target at 1000 epochs, but it is no longer the smallest rate that does. Set the "
-                    "epochs to 1000 and move the rate down.", (LIVE_200, LIVE_200)),
-            Mistake("one rate too far", "those are the largest rates whose loss is still above 0.15: "
-                    "the answer is the next rate up.", (0.039810717055, 0.01)),
-            Mistake("one rate too far (live)", "those are the largest rates whose loss is still above "
-                    "0.15: the answer is the next rate up.", (0.050118723363, 0.01)),
-        ]),
-    FormulaExercise(
-        "06.5", "the best constant rate for curvatures between lambda_min and lambda_max",
-        "a sympy expression in lambda_min and lambda_max (a string will do): the rate that makes "
-        "max |1 - eta lambda_i| smallest",
-        f'{CHAPTER}, section "Many weights: one eigendirection at a time", equation (eq-best-rate)',
-        build=lambda s: 2 / (s["lambda_min"] + s["lambda_max"]), symbols="lambda_min lambda_max",
-        mistakes=[
-            Mistake("the threshold", "that is the divergence threshold 2/lambda_max, where the "
-                    "steepest direction stops shrinking (|1 - eta lambda_max| = 1): the largest "
-                    "stable rate, not the best.", lambda s: 2 / s["lambda_max"]),
-            Mistake("one step for the steepest", "that rate settles the steepest direction in one "
-                    "step and leaves the flattest one slow: the best rate balances the two ends, "
-                    "1 - eta lambda_min = eta lambda_max - 1.", lambda s: 1 / s["lambda_max"]),
-            Mistake("one step for the flattest", "that rate settles the flattest direction in one "
-                    "step but overshoots the steep ones (|1 - eta lambda_max| > 1 once lambda_max > "
-                    "2 lambda_min): balance the two ends, 1 - eta lambda_min = eta lambda_max - 1.",
-                    lambda s: 1 / s["lambda_min"]),
-            Mistake("the mean curvature", "that is the mean curvature (lambda_min + lambda_max)/2, "
-                    "not a rate: the best rate is 2 over the sum of the curvatures.",
-                    lambda s: (s["lambda_min"] + s["lambda_max"]) / 2),
-        ]),
-    FormulaExercise(
-        "06.6", "the stability limit of eta lambda with momentum",
-        "a sympy expression in mu (a string will do): the upper limit of eta lambda below which "
-        "momentum converges along a direction of curvature lambda",
-        f'{CHAPTER}, section "Momentum", equation (eq-momentum-roots)',
-        build=lambda s: 2 * (1 + s["mu"]), symbols="mu",
-        mistakes=[
-            Mistake("plain limit", "that is plain gradient descent's limit, eta lambda < 2 (mu = 0): "
-                    "with momentum a root leaves the unit circle through z = -1, where "
-                    "p(-1) = 2(1 + mu) - eta lambda.", lambda s: 2 + 0 * s["mu"]),
-            Mistake("sign of mu", "the sign of mu is wrong: p(-1) = 1 + (1 + mu - eta lambda) + mu "
-                    "= 2(1 + mu) - eta lambda.", lambda s: 2 * (1 - s["mu"])),
-            Mistake("long-run step", "that divides by 1 - mu, the factor by which momentum lengthens "
-                    "the steps of a constant gradient; the limit comes from the roots: where is "
-                    "p(-1) = 0?", lambda s: 2 / (1 - s["mu"])),
-        ]),
-    OptimizerExercise(
-        "06.7", "Nesterov momentum as a subclass of bp.Optimizer",
-        "a subclass of bp.Optimizer, made as MyNesterov(net, lr, momentum), whose step() does "
-        "v <- mu v + g (v = g at the first step), theta <- theta - eta (g + mu v) for every parameter",
-        f'{CHAPTER}, section "Momentum", equations (eq-heavy-ball) and (eq-momentum-matrix)',
-        reference=_lazy_run(), cases=_optimizer_cases, outputs=["W1", "b1", "W2", "b2"],
-        tolerance=1e-9,
-        shapes=lambda args: {"W1": "the shape of W1", "b1": "the shape of b1",
-                             "W2": "the shape of W2", "b2": "the shape of b2"},
-        mistakes=[
-            Mistake("heavy ball", "that is the heavy ball, theta <- theta - eta v "
-                    "(eq-heavy-ball): Nesterov's step is along g + mu v, with the new v.",
-                    _lazy_run(heavy_ball=True)),
-            Mistake("weights not updated in place", "the weights do not move: `param = param - ...` "
-                    "makes a new array and leaves the network's own alone. Update in place, "
-                    "`param -= ...`, as bp.SGD.step does.", _lazy_run(not_in_place=True)),
-            Mistake("velocity not kept", "the velocity is not kept from one step to the next: "
-                    "store it in self.state[name] (a dict keyed by the parameter's name), so that "
-                    "the next step starts from it.", _lazy_run(forget_velocity=True)),
-            Mistake("damped", "the velocity is damped, v <- mu v + (1 - mu) g: PyTorch and bp add "
-                    "the gradient itself, v <- mu v + g (see the pitfall on momentum conventions).",
-                    _lazy_run(damped=True)),
+            Mistake("overwriting instead of adding at a fork", "each input keeps the share of one "
+                    "hidden unit only, as if each share overwrote the one before: x_1 feeds every "
+                    "hidden unit, so the shares of all of them add, sum_j w^1_j1 delta^1_j.",
+                    lambda W1, Delta1: Delta1[:, -1:] * W1[-1]),
+            Mistake("overwriting instead of adding at a fork (first)", "each input keeps the share "
+                    "of one hidden unit only, as if each share overwrote the others: x_1 feeds every "
+                    "hidden unit, so the shares of all of them add, sum_j w^1_j1 delta^1_j.",
+                    lambda W1, Delta1: Delta1[:, :1] * W1[0]),
+            Mistake("summed over the batch", "the gradient is summed over the examples: each "
+                    "example has its own input and its own dC/dx (one row each). Only W and b, used "
+                    "by every row of the batch, sum over it.",
+                    lambda W1, Delta1: Delta1.sum(axis=0) @ W1),
         ]),
 ]

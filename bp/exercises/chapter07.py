@@ -1,160 +1,236 @@
-"""Chapter 7, "Advantages of backpropagation": exercises 1, 3, 4, 5 and 6."""
+"""Chapter 7, "Updating the weights": exercises 1, 2, 4, 5, 6 and 7.
+
+Exercise 4 is read off the learning-rate explorer, whose slider has five rates per decade
+on the website and twenty in Jupyter: the two settle on different rates, and both are
+right (``also_right``). Exercise 7's answer is an optimiser class: the checker trains a
+small network with it and compares the weights after each run with the reference's
+(``OptimizerExercise``); ``get("07.7").reference`` is that run as a function of the numbers,
+``get("07.7").optimizer`` the reference class.
+"""
 import numpy as np
 
 from .checking import FormulaExercise, FunctionExercise, Mistake, ValueExercise
 
-CHAPTER = 'the chapter "Advantages of backpropagation"'
-APPROXIMATION = f'{CHAPTER}, section "Universal approximation"'
+CHAPTER = 'the chapter "Updating the weights"'
+QUADRATIC = f'{CHAPTER}, section "The learning rate on a quadratic"'
 
 
-def _sigmoid_function():
-    import sympy as sp
-    t = sp.Symbol("t")
-    return sp.Lambda(t, 1 / (1 + sp.exp(-t)))
+# ---------------------------------------------------------------- exercise 4
 
 
-def _sigmoid(t):
-    import sympy as sp
-    return 1 / (1 + sp.exp(-t))
+# rates of the website's slider (log_grid(1e-3, 10, per_decade=5)) and of the live one
+# (twenty per decade); tests/test_exercises_ch06_08.py finds them again with bp
+SITE_200, SITE_1000 = 0.063095734448, 0.015848931925
+LIVE_200, LIVE_1000 = 0.056234132519, 0.011220184543
 
 
-class SigmoidFormulaExercise(FormulaExercise):
-    """A FormulaExercise about tanh whose answer must not use tanh itself."""
+# ---------------------------------------------------------------- exercise 7
+
+
+def nesterov_class(heavy_ball=False, not_in_place=False, forget_velocity=False, damped=False):
+    """The reference optimiser (PyTorch's nesterov=True), or one of the named mistakes."""
+    import bp
+
+    class Nesterov(bp.Optimizer):
+        """PyTorch's nesterov=True: v <- mu v + g (v = g at first), theta -= lr (g + mu v)."""
+
+        def __init__(self, net, lr, momentum):
+            super().__init__(net, lr)
+            self.momentum = momentum
+
+        def step(self):
+            for name, param, grad in self.gradients():
+                old = self.state[name]["velocity"] if name in self.state else None
+                if old is None:
+                    velocity = grad.copy()                      # the first step: v = g
+                elif damped:
+                    velocity = self.momentum * old + (1 - self.momentum) * grad
+                else:
+                    velocity = self.momentum * old + grad
+                if not forget_velocity:
+                    self.state[name] = {"velocity": velocity}
+                if heavy_ball:
+                    param -= self.lr * velocity
+                elif not_in_place:
+                    param = param - self.lr * (grad + self.momentum * velocity)  # noqa: F841
+                else:
+                    param -= self.lr * (grad + self.momentum * velocity)
+    return Nesterov
+
+
+def steps_with(optimizer_class, X, y, W1, b1, W2, b2, lr, mu, steps):
+    """Train Dense -> Tanh -> Dense with the mean squared error, full batch, for ``steps``
+    steps of ``optimizer_class(net, lr, mu)`` from the given weights; the weights after."""
+    import bp
+    net = bp.Sequential([bp.Dense(W1.shape[1], W1.shape[0], init="zeros"), bp.Tanh(),
+                         bp.Dense(W2.shape[1], W2.shape[0], init="zeros")])
+    net.load_state_dict({"0.W": W1, "0.b": b1, "2.W": W2, "2.b": b2})
+    optimizer = optimizer_class(net, lr, mu)
+    loss = bp.MSELoss()
+    for _ in range(int(steps)):
+        loss.forward(net.forward(X), y)
+        net.backward(loss.backward())
+        optimizer.step()
+    first, second = net.layers[0].params, net.layers[2].params
+    return first["W"], first["b"], second["W"], second["b"]
+
+
+def _run_of(optimizer_class):
+    def run(X, y, W1, b1, W2, b2, lr, mu, steps):
+        return steps_with(optimizer_class, X, y, W1, b1, W2, b2, lr, mu, steps)
+    run.optimizer = optimizer_class
+    return run
+
+
+def _lazy_run(**mistake):
+    """A run with the reference class or a mistake, the class made (bp imported) when it runs."""
+    def run(*args):
+        return steps_with(nesterov_class(**mistake), *args)
+    return run
+
+
+class OptimizerExercise(FunctionExercise):
+    """A FunctionExercise whose answer may be an optimiser class: the class is turned into
+    a run of a few training steps (``steps_with``), compared weight by weight."""
+
+    @property
+    def optimizer(self):
+        return nesterov_class()
 
     def check(self, answer):
-        if answer is not ... and answer is not None:
-            import sympy as sp
-            uses_tanh = "tanh" in answer if isinstance(answer, str) else \
-                isinstance(answer, sp.Basic) and answer.has(sp.tanh)
-            if uses_tanh:
-                return self.result(False, "write tanh z with the sigmoid, sigma(...), not with tanh "
-                                          "itself (exp is allowed too).")
+        if isinstance(answer, type):
+            answer = _run_of(answer)
         return super().check(answer)
 
 
-# ---------------------------------------------------------------- exercise 5
-
-
-def edge_weights(heights):
-    """The output weights of the k + 1 units, one per edge s_0, ..., s_k: h_1, the
-    differences h_{i+1} - h_i, and -h_k (as the chapter's exercise 5 builds them)."""
-    return np.diff(heights, prepend=0.0, append=0.0)
-
-
-def _edge_cases(rng):
-    return [("k = 10 random heights", (rng.normal(size=10),)),
-            ("k = 4 random heights", (rng.normal(size=4),)),
-            ("k = 3 equal heights", (np.full(3, rng.uniform(0.5, 2.0)),)),
-            ("k = 1, one bump", (rng.normal(size=1),))]
-
-
-# ---------------------------------------------------------------- exercise 6
-
-
-def sawtooth_output_weights(k):
-    """The output weights (1, 2^k) of one hidden layer whose unit j computes
-    ReLU(x - j/2^k): 2^k for j = 0, then -2 * 2^k at odd j and +2 * 2^k at even j."""
-    n = 2 ** int(k)
-    j = np.arange(n)
-    return np.where(j == 0, n, 2 * n * (-1.0) ** j)[None, :]
-
-
-def _sawtooth_cases(rng):
-    return [(f"k = {k}", (k,)) for k in (5, 3, 2, 1)]
+def _optimizer_cases(rng):
+    cases = []
+    for label, N, n_in, n_h, n_out, lr, mu, steps in (
+            ("10 steps, a batch of 5, 3 -> 4 -> 2, lr 0.1, momentum 0.5", 5, 3, 4, 2, 0.1, 0.5, 10),
+            ("6 steps, a batch of 7, 2 -> 5 -> 3, lr 0.05, momentum 0.9", 7, 2, 5, 3, 0.05, 0.9, 6),
+            ("one step (the first, where v = g), a batch of 4, 3 -> 2 -> 5", 4, 3, 2, 5, 0.2, 0.5, 1)):
+        X, y = rng.normal(size=(N, n_in)), rng.normal(size=(N, n_out))
+        W1, b1 = 0.5 * rng.normal(size=(n_h, n_in)), 0.5 * rng.normal(size=n_h)
+        W2, b2 = 0.5 * rng.normal(size=(n_out, n_h)), 0.5 * rng.normal(size=n_out)
+        cases.append((label, (X, y, W1, b1, W2, b2, lr, mu, steps)))
+    return cases
 
 
 EXERCISES = [
-    FormulaExercise(
-        "07.1", "how many times finite differences cost more than backpropagation",
-        "a sympy expression in N and P (a string will do): the cost of one finite-difference "
-        "gradient divided by the cost of one backpropagation gradient, for a batch of N",
-        f'{CHAPTER}, section "Efficient learning"',
-        build=lambda s: 2 * s["P"] / 3, symbols="N P",
+    ValueExercise(
+        "07.1", "the one-step rate and the divergence threshold of C(w) = 3 w^2",
+        "two numbers (eta_one_step, eta_diverge): the rate that reaches the minimum in one step, "
+        "and the rate above which gradient descent diverges",
+        f"{QUADRATIC}, equations (eq-quadratic-steps) and (eq-threshold)",
+        reference=(1 / 6, 1 / 3), names=["eta_one_step", "eta_diverge"], tolerance=1e-3,
         mistakes=[
-            Mistake("backward as one forward", "that counts the backward pass as one forward "
-                    "pass; it does two matrix products per Dense layer against the forward pass's "
-                    "one, so backpropagation costs about 3 N P, not 2 N P.", lambda s: s["P"]),
-            Mistake("backprop as a forward pass", "that counts backpropagation as one forward pass: "
-                    "it is a forward pass and a backward pass costing about two more, 3 N P in all.",
-                    lambda s: 2 * s["P"]),
-            Mistake("upside down", "that is the ratio upside down: backpropagation over finite "
-                    "differences.", lambda s: 3 / (2 * s["P"])),
-            Mistake("N left in", "the batch size cancels: both costs grow in proportion to N "
-                    "(2 N P^2 and 3 N P).", lambda s: 2 * s["N"] * s["P"] / 3),
-            Mistake("one-sided differences", "that uses one forward pass per parameter; the "
-                    "chapter's centred differences nudge each parameter up and down, 2P forward "
-                    "passes.", lambda s: s["P"] / 3),
+            Mistake("curvature 3", "both rates are twice too large: the curvature is C''(w) = 6, "
+                    "not 3 (the 2 from differentiating w^2), and the rates are 1/lambda and 2/lambda.",
+                    (1 / 3, 2 / 3)),
+            Mistake("swapped", "the two rates are swapped: one step lands on the minimum at "
+                    "eta = 1/lambda, and the steps grow beyond eta = 2/lambda, where "
+                    "|1 - eta lambda| > 1.",
+                    (1 / 3, 1 / 6)),
+            Mistake("threshold 1/lambda", "eta_diverge is the one-step rate again: at eta = 1/lambda "
+                    "the factor 1 - eta lambda is 0; divergence needs |1 - eta lambda| > 1, that is "
+                    "eta > 2/lambda. (eta_one_step is right.)",
+                    (1 / 6, 1 / 6)),
         ]),
     ValueExercise(
-        "07.3", "the test accuracy of the digits network with 8 hidden units",
-        "one number between 0 and 1: the test accuracy after 30 epochs with 8 hidden units "
-        "(the chapter's code and seed, with 8 for 32)",
-        f'{CHAPTER}, section "Handwritten digits"',
-        reference=415 / 450, names=["test accuracy"], tolerance=0.005,
+        "07.2", "the steps for w2 to shrink 1000-fold",
+        "one number: the number of steps at eta = 0.019 for w2 to shrink by a factor of 1000",
+        f'{CHAPTER}, section "Many weights: one eigendirection at a time", equation (eq-eigen-step)',
+        reference=361, names=["steps"], tolerance=5,
         mistakes=[
-            Mistake("training accuracy", "that is the accuracy on the training images; measure it "
-                    "on the test set, data.X_test and data.y_test (see the pitfall \"Testing on "
-                    "the training data\").", 0.9562),
-            Mistake("32 units", "that is the accuracy of the 32-unit network above: change both "
-                    "Dense(64, 32) and Dense(32, 10) to 8 units.", 434 / 450),
-            Mistake("percentage", "write the accuracy as a fraction between 0 and 1, not as a "
-                    "percentage.", 100 * 415 / 450),
-            Mistake("error rate", "that is the error rate, the fraction of test images the network "
-                    "gets wrong; the accuracy is one minus it.", 35 / 450),
+            Mistake("the steep direction", "that is the count for w1, the steep direction "
+                    "(factor |1 - 0.019 * 100| = 0.9 per step); the question asks for w2, the flat one, "
+                    "whose factor is 1 - 0.019 * 1.", 66),
+            Mistake("one e-fold", "that is about the steps for one e-fold (a factor e): for a factor "
+                    "1000 the count is ln 1000 / -ln(1 - eta lambda).", 53),
+            Mistake("curvature 1/2", "the curvature of w2 is 1 (the second derivative of w2^2 / 2), "
+                    "not 1/2: the factor per step is 1 - 0.019.", 724),
         ]),
-    SigmoidFormulaExercise(
-        "07.4", "tanh z in terms of the sigmoid",
-        "a sympy expression in z (a string will do) that writes tanh z with the sigmoid "
-        "sigma(...)",
-        f'{APPROXIMATION}, subsection "Steps, bumps and sums of bumps"',
-        build=lambda s: 2 * _sigmoid(2 * s["z"]) - 1, symbols="z",
-        functions=lambda: {"sigma": _sigmoid_function()},
+    ValueExercise(
+        "07.4", "the smallest rate with a loss below 0.15, at 200 and at 1000 epochs",
+        "two numbers (rate_200, rate_1000): the smallest learning rate of the explorer whose "
+        "loss after training is below 0.15, at 200 and at 1000 epochs",
+        f'{CHAPTER}, section "Explore the learning rate yourself"',
+        reference=(SITE_200, SITE_1000), also_right=(LIVE_200, LIVE_1000),
+        names=["rate_200", "rate_1000"], tolerance=0.02, relative=True,
         mistakes=[
-            Mistake("no 2 inside", "that is tanh(z/2): tanh z = (1 - e^{-2z})/(1 + e^{-2z}) has "
-                    "e^{-2z}, so the sigmoid's argument is 2z.",
-                    lambda s: 2 * _sigmoid(s["z"]) - 1),
-            Mistake("no shift", "the sigmoid runs from 0 to 1 and tanh from -1 to 1: after "
-                    "stretching by 2, shift down by 1.", lambda s: 2 * _sigmoid(2 * s["z"])),
-            Mistake("no stretch", "tanh runs from -1 to 1, twice the sigmoid's range: the sigmoid "
-                    "needs the factor 2 outside as well as inside.",
-                    lambda s: _sigmoid(2 * s["z"]) - 1),
+            Mistake("swapped", "the two rates are swapped: with five times the epochs, a smaller "
+                    "rate reaches the same loss.", (SITE_1000, SITE_200)),
+            Mistake("swapped (live)", "the two rates are swapped: with five times the epochs, a "
+                    "smaller rate reaches the same loss.", (LIVE_1000, LIVE_200)),
+            Mistake("unchanged", "that is the 200-epoch rate again: it still reaches the target "
+                    "at 1000 epochs, but it is no longer the smallest rate that does. Set the epochs "
+                    "to 1000 and move the rate down.", (SITE_200, SITE_200)),
+            Mistake("unchanged (live)", "that is the 200-epoch rate again: it still reaches the "
+                    "target at 1000 epochs, but it is no longer the smallest rate that does. Set the "
+                    "epochs to 1000 and move the rate down.", (LIVE_200, LIVE_200)),
+            Mistake("one rate too far", "those are the largest rates whose loss is still above 0.15: "
+                    "the answer is the next rate up.", (0.039810717055, 0.01)),
+            Mistake("one rate too far (live)", "those are the largest rates whose loss is still above "
+                    "0.15: the answer is the next rate up.", (0.050118723363, 0.01)),
         ]),
-    FunctionExercise(
-        "07.5", "the output weights of the bump network with shared edges",
-        "a function my_edge_weights(heights) that returns the k + 1 output weights, one per "
-        "edge s_0, ..., s_k, from the k bump heights",
-        f'{APPROXIMATION}, subsection "Steps, bumps and sums of bumps"',
-        reference=edge_weights, cases=_edge_cases, outputs=["weights"],
-        shapes=lambda args: {"weights": "one per edge, k + 1"},
+    FormulaExercise(
+        "07.5", "the best constant rate for curvatures between lambda_min and lambda_max",
+        "a sympy expression in lambda_min and lambda_max (a string will do): the rate that makes "
+        "max |1 - eta lambda_i| smallest",
+        f'{CHAPTER}, section "Many weights: one eigendirection at a time", equation (eq-best-rate)',
+        build=lambda s: 2 / (s["lambda_min"] + s["lambda_max"]), symbols="lambda_min lambda_max",
         mistakes=[
-            Mistake("2k units", "those are the 2k weights of the network above, h_i to step up and "
-                    "-h_i to step down: at a shared edge s_i the two units are one unit with weight "
-                    "h_{i+1} - h_i.", lambda h: np.concatenate([h, -h])),
-            Mistake("no last edge", "the last edge s_k is missing: there bump k steps down, so it "
-                    "needs a unit of its own, with weight -h_k.",
-                    lambda h: np.diff(h, prepend=0.0)),
-            Mistake("differences reversed", "the differences go the wrong way: at s_i bump i steps "
-                    "down (-h_i) and bump i + 1 steps up (+h_{i+1}), so the weight is h_{i+1} - h_i.",
-                    lambda h: np.concatenate([[h[0]], -np.diff(h), [-h[-1]]])),
+            Mistake("the threshold", "that is the divergence threshold 2/lambda_max, where the "
+                    "steepest direction stops shrinking (|1 - eta lambda_max| = 1): the largest "
+                    "stable rate, not the best.", lambda s: 2 / s["lambda_max"]),
+            Mistake("one step for the steepest", "that rate settles the steepest direction in one "
+                    "step and leaves the flattest one slow: the best rate balances the two ends, "
+                    "1 - eta lambda_min = eta lambda_max - 1.", lambda s: 1 / s["lambda_max"]),
+            Mistake("one step for the flattest", "that rate settles the flattest direction in one "
+                    "step but overshoots the steep ones (|1 - eta lambda_max| > 1 once lambda_max > "
+                    "2 lambda_min): balance the two ends, 1 - eta lambda_min = eta lambda_max - 1.",
+                    lambda s: 1 / s["lambda_min"]),
+            Mistake("the mean curvature", "that is the mean curvature (lambda_min + lambda_max)/2, "
+                    "not a rate: the best rate is 2 over the sum of the curvatures.",
+                    lambda s: (s["lambda_min"] + s["lambda_max"]) / 2),
         ]),
-    FunctionExercise(
-        "07.6", "the output weights of a one-layer sawtooth",
-        "a function my_sawtooth_weights(k) that returns the output layer's W, of shape (1, 2^k), "
-        "for hidden units j = 0, ..., 2^k - 1 computing ReLU(x - j/2^k)",
-        f'{CHAPTER}, section "Width versus depth"',
-        reference=sawtooth_output_weights, cases=_sawtooth_cases, outputs=["W"],
-        shapes=lambda args: {"W": "the shape of the output layer's W, (1, 2^k)"},
+    FormulaExercise(
+        "07.6", "the stability limit of eta lambda with momentum",
+        "a sympy expression in mu (a string will do): the upper limit of eta lambda below which "
+        "momentum converges along a direction of curvature lambda",
+        f'{CHAPTER}, section "Momentum", equation (eq-momentum-roots)',
+        build=lambda s: 2 * (1 + s["mu"]), symbols="mu",
         mistakes=[
-            Mistake("slopes, not changes", "those are the slopes of the pieces; a ReLU unit's "
-                    "output weight is the *change* of slope at its kink, from +2^k to -2^k and back: "
-                    "2 * 2^k in size (only the first unit starts from slope 0).",
-                    lambda k: (2.0 ** k * (-1.0) ** np.arange(2 ** k))[None, :]),
-            Mistake("first unit doubled", "the first unit starts the slope from 0, at x = 0: its "
-                    "weight is the first slope, 2^k, not a change of 2 * 2^k.",
-                    lambda k: (2 * 2.0 ** k * (-1.0) ** np.arange(2 ** k))[None, :]),
-            Mistake("parity", "the slope turns down at the odd kinks (the peaks of the teeth, at "
-                    "odd j/2^k) and up at the even ones (the valleys).",
-                    lambda k: np.where(np.arange(2 ** k) == 0, 2 ** k,
-                                       -2 * 2 ** k * (-1.0) ** np.arange(2 ** k))[None, :]),
+            Mistake("plain limit", "that is plain gradient descent's limit, eta lambda < 2 (mu = 0): "
+                    "with momentum a root leaves the unit circle through z = -1, where "
+                    "p(-1) = 2(1 + mu) - eta lambda.", lambda s: 2 + 0 * s["mu"]),
+            Mistake("sign of mu", "the sign of mu is wrong: p(-1) = 1 + (1 + mu - eta lambda) + mu "
+                    "= 2(1 + mu) - eta lambda.", lambda s: 2 * (1 - s["mu"])),
+            Mistake("long-run step", "that divides by 1 - mu, the factor by which momentum lengthens "
+                    "the steps of a constant gradient; the limit comes from the roots: where is "
+                    "p(-1) = 0?", lambda s: 2 / (1 - s["mu"])),
+        ]),
+    OptimizerExercise(
+        "07.7", "Nesterov momentum as a subclass of bp.Optimizer",
+        "a subclass of bp.Optimizer, made as MyNesterov(net, lr, momentum), whose step() does "
+        "v <- mu v + g (v = g at the first step), theta <- theta - eta (g + mu v) for every parameter",
+        f'{CHAPTER}, section "Momentum", equations (eq-heavy-ball) and (eq-momentum-matrix)',
+        reference=_lazy_run(), cases=_optimizer_cases, outputs=["W1", "b1", "W2", "b2"],
+        tolerance=1e-9,
+        shapes=lambda args: {"W1": "the shape of W1", "b1": "the shape of b1",
+                             "W2": "the shape of W2", "b2": "the shape of b2"},
+        mistakes=[
+            Mistake("heavy ball", "that is the heavy ball, theta <- theta - eta v "
+                    "(eq-heavy-ball): Nesterov's step is along g + mu v, with the new v.",
+                    _lazy_run(heavy_ball=True)),
+            Mistake("weights not updated in place", "the weights do not move: `param = param - ...` "
+                    "makes a new array and leaves the network's own alone. Update in place, "
+                    "`param -= ...`, as bp.SGD.step does.", _lazy_run(not_in_place=True)),
+            Mistake("velocity not kept", "the velocity is not kept from one step to the next: "
+                    "store it in self.state[name] (a dict keyed by the parameter's name), so that "
+                    "the next step starts from it.", _lazy_run(forget_velocity=True)),
+            Mistake("damped", "the velocity is damped, v <- mu v + (1 - mu) g: PyTorch and bp add "
+                    "the gradient itself, v <- mu v + g (see the pitfall on momentum conventions).",
+                    _lazy_run(damped=True)),
         ]),
 ]

@@ -1,363 +1,314 @@
-"""Chapter 9, "Convolutional networks": exercises 1 to 7.
-
-Exercise 4's answer is a kernel, and every kernel equal to its 180-degree rotation is
-right, so it has a small exercise class of its own here (``KernelExercise``): checking.py
-compares a value with one reference, and a mistake with one wrong value.
-"""
+"""Chapter 9, "Recurrent networks": exercises 1 to 7."""
 import numpy as np
 
-from .checking import Exercise, FunctionExercise, Mistake, ValueExercise
+from .checking import FormulaExercise, FunctionExercise, Mistake, ValueExercise
 
-WHERE = 'the chapter "Convolutional networks"'
-BACKWARD = f'{WHERE}, section "Backpropagation through a convolution"'
-
-
-# ---------------------------------------------------------------- exercise 3
+WHERE = 'the chapter "Recurrent networks and backpropagation through time"'
+GATED = WHERE + ', section "Toward gated units: the LSTM\'s cell state"'
 
 
-def conv_1x1(X, W, b):
-    """The reference: Conv2D(c_in, c_out, 1) with weight W (c_out, c_in, 1, 1) and bias b,
-    by bp. It equals Dense(c_in, c_out) with W[:, :, 0, 0] at every pixel."""
+# ---------------------------------------------------------------- exercise 2
+
+
+def truncated_dW_hh(X, W_xh, W_hh, b, dh_T):
+    """The reference: dC/dW_hh of an RNN whose cost reads only h_T (dC/dh_T = dh_T),
+    with truncate=1, by bp.RNN. It is delta_T h_(T-1)^T, summed over the batch."""
     import bp
-    c_out, c_in = W.shape[:2]
-    conv = bp.Conv2D(c_in, c_out, 1, rng=0)
-    conv.params["W"][:], conv.params["b"][:] = W, b
-    return conv.forward(X)
+    N, T, n_in = X.shape
+    rnn = bp.RNN(n_in, len(b), rng=0, truncate=1)
+    rnn.params["W_xh"][:], rnn.params["W_hh"][:], rnn.params["b"][:] = W_xh, W_hh, b
+    H = rnn.forward(X)
+    dH = np.zeros_like(H)
+    dH[:, -1] = dh_T                                  # the loss reads only h_T
+    rnn.backward(dH, input_grad=False)
+    return rnn.grads["W_hh"]
 
 
-def _conv_1x1_variant(kind):
-    def forward(X, W, b):
-        N, c_in, n_h, n_w = X.shape
-        M = W[:, :, 0, 0]
-        if kind == "transposed" and M.shape[0] == M.shape[1]:
-            M = M.T
-        if kind == "no transpose":                     # reshape without moving the channels
-            pixels = X.reshape(-1, c_in)
-        else:
-            pixels = X.transpose(0, 2, 3, 1).reshape(-1, c_in)
-        Z = pixels @ M.T + (0 if kind == "no bias" else b)
-        if kind == "no transpose":
-            return Z.reshape(N, M.shape[0], n_h, n_w)
-        return Z.reshape(N, n_h, n_w, M.shape[0]).transpose(0, 3, 1, 2)
-    return forward
+def _hidden_states(X, W_xh, W_hh, b):
+    """h_1..h_T and h_0..h_(T-1), each (N, T, n_hidden), from h_0 = 0."""
+    N, T, _ = X.shape
+    h = np.zeros((N, len(b)))
+    H, H_prev = [], []
+    for t in range(T):
+        H_prev.append(h)
+        h = np.tanh(X[:, t] @ W_xh.T + h @ W_hh.T + b)
+        H.append(h)
+    return np.stack(H, axis=1), np.stack(H_prev, axis=1)
 
 
-def _conv_1x1_cases(rng):
+def _truncated_variant(kind):
+    def dW_hh(X, W_xh, W_hh, b, dh_T):
+        H, H_prev = _hidden_states(X, W_xh, W_hh, b)
+        delta_T = dh_T * (1 - H[:, -1] ** 2)
+        if kind == "off by one":                        # delta_T h_T^T
+            return delta_T.T @ H[:, -1]
+        if kind == "no tanh'":
+            return dh_T.T @ H_prev[:, -1]
+        if kind == "full":                              # full BPTT: every step's term
+            dW, delta = np.zeros_like(W_hh), delta_T
+            for t in reversed(range(X.shape[1])):
+                dW += delta.T @ H_prev[:, t]
+                delta = (delta @ W_hh) * (1 - H_prev[:, t] ** 2)
+            return dW
+        raise ValueError(kind)
+    return dW_hh
+
+
+def _truncated_cases(rng):
     cases = []
-    for label, N, c_in, c_out, n_h, n_w in (
-            ("N = 3, C_in = 4, C_out = 2, a 5 x 6 image", 3, 4, 2, 5, 6),
-            ("N = 5, C_in = 3, C_out = 6, a 2 x 7 image", 5, 3, 6, 2, 7),
-            ("C_in = C_out = 3, where a transposed matrix fits", 4, 3, 3, 2, 5)):
-        X = rng.normal(size=(N, c_in, n_h, n_w))
-        W = rng.normal(size=(c_out, c_in, 1, 1))
-        b = rng.normal(size=c_out)
-        cases.append((label, (X, W, b)))
+    for label, N, T, n_in, n_hidden in (("N = 4, T = 6, n_in = 3, n_hidden = 5", 4, 6, 3, 5),
+                                        ("N = 3, T = 2, n_in = 2, n_hidden = 7", 3, 2, 2, 7),
+                                        ("a sequence of one step, T = 1", 3, 1, 3, 4)):
+        X = rng.normal(size=(N, T, n_in))
+        W_xh = rng.normal(scale=0.7, size=(n_hidden, n_in))
+        W_hh = rng.normal(scale=0.5, size=(n_hidden, n_hidden))
+        b = rng.normal(scale=0.3, size=n_hidden)
+        dh_T = rng.normal(size=(N, n_hidden)) / N          # dC/dh_T, with the mean's 1/N
+        cases.append((label, (X, W_xh, W_hh, b, dh_T)))
     return cases
-
-
-# ---------------------------------------------------------------- exercise 4
-
-
-class KernelMistake(Mistake):
-    """A mistake for exercise 4: a kind of kernel, recognised by ``test(kernel)``;
-    ``variant`` is one kernel of that kind."""
-
-    def __init__(self, name, message, variant, test):
-        super().__init__(name, message, np.array(variant, dtype=float))
-        self.test = test
-
-
-def rotated(kernel):
-    """The kernel rotated by 180 degrees in its last two axes (its rows and columns)."""
-    return kernel[..., ::-1, ::-1]
-
-
-class KernelExercise(Exercise):
-    """The answer is a kernel (an array, 2-D or more): right if the check of the section
-    "A planted mistake is caught" could not tell the unrotated backward pass from the
-    right one, that is if the kernel equals its 180-degree rotation."""
-
-    kind = "value"
-
-    def __init__(self, exercise_id, title, answer_form, where, reference, mistakes=()):
-        super().__init__(exercise_id, title, answer_form, where, mistakes)
-        self.reference = np.array(reference, dtype=float)
-
-    def check(self, answer):
-        if answer is ... or answer is None:
-            return self.not_attempted()
-        try:
-            kernel = np.array(answer, dtype=float)
-        except (TypeError, ValueError):
-            return self.result(False, f"expected {self.answer_form}; got a {type(answer).__name__}")
-        if kernel.ndim < 2:
-            return self.result(False, f"expected a 2-D kernel (rows and columns); got an array of "
-                                      f"shape {kernel.shape}")
-        if min(kernel.shape[-2:]) < 2 or not np.any(kernel):
-            return self.result(False, "a 1 x 1 kernel or a kernel of zeros passes any check of "
-                                      "the rotation trivially: give one of at least 2 x 2, not all "
-                                      f"zero. See {self.where}.")
-        if not np.all(np.isfinite(kernel)):
-            return self.result(False, "the kernel contains NaN or infinity")
-        if np.allclose(kernel, rotated(kernel), rtol=0, atol=1e-12):
-            size = "x".join(str(n) for n in kernel.shape[-2:])
-            return self.result(True, f"that {size} kernel equals its 180-degree rotation, so the "
-                                     "layer that forgets the rotation computes the right dX with "
-                                     "it, and the check cannot fail.")
-        for mistake in self.mistakes:
-            if mistake.test(kernel):
-                return self.result(False, f"{mistake.message} See {self.where}.")
-        return self.result(False, "that kernel differs from its 180-degree rotation, so the "
-                                  "layer that forgets the rotation gives another dX and the "
-                                  f"check catches it. See {self.where}.")
-
-
-def _not_rotation_symmetric(kernel):
-    return not np.allclose(kernel, rotated(kernel), rtol=0, atol=1e-12)
-
-
-def _transpose_symmetric(kernel):
-    square = kernel.shape[-1] == kernel.shape[-2]
-    return square and np.allclose(kernel, np.swapaxes(kernel, -1, -2)) \
-        and _not_rotation_symmetric(kernel)
-
-
-def _left_right(kernel):
-    return np.allclose(kernel, kernel[..., :, ::-1]) and _not_rotation_symmetric(kernel)
-
-
-def _up_down(kernel):
-    return np.allclose(kernel, kernel[..., ::-1, :]) and _not_rotation_symmetric(kernel)
 
 
 # ---------------------------------------------------------------- exercise 5
 
 
-def average_pool_backward(dY, k, input_shape):
-    """The reference: dC/dX of k x k average pooling with stride k, for an input of
-    input_shape (N, C, n_h, n_w): each input of a window gets dY / k^2, the inputs that no
-    window reads get 0."""
-    dX = np.zeros(input_shape)
-    m_h, m_w = dY.shape[2:]
-    dX[:, :, :m_h * k, :m_w * k] = np.kron(dY, np.ones((k, k))) / k ** 2
-    return dX
+def two_step_gradients(u, w, v, x1, x2, s1, s2):
+    """The reference: dC/du, dC/dw, dC/dv of the scalar RNN h_t = tanh(u h_(t-1) + w x_t),
+    h_0 = 0, with y_t = v h_t and C = (y_1 - s_1)^2/2 + (y_2 - s_2)^2/2, by BPTT with a
+    loss at every step (eq-bptt-dh-every)."""
+    h1 = np.tanh(w * x1)                                # h_0 = 0
+    h2 = np.tanh(u * h1 + w * x2)
+    e1, e2 = v * h1 - s1, v * h2 - s2                   # dC_t/dy_t
+    delta2 = v * e2 * (1 - h2 ** 2)                     # step 2 is the last
+    delta1 = (v * e1 + u * delta2) * (1 - h1 ** 2)      # both paths reach h_1
+    h0 = 0.0
+    return delta2 * h1 + delta1 * h0, delta1 * x1 + delta2 * x2, e1 * h1 + e2 * h2
 
 
-def _average_pool_variant(kind):
-    def backward(dY, k, input_shape):
-        dX = np.zeros(input_shape)
-        m_h, m_w = dY.shape[2:]
-        if kind == "first element":                    # max pooling's routing, to a fixed place
-            dX[:, :, :m_h * k:k, :m_w * k:k] = dY
-            return dX
-        share = {"sum": 1, "divided by k": k}[kind]
-        dX[:, :, :m_h * k, :m_w * k] = np.kron(dY, np.ones((k, k))) / share
-        return dX
-    return backward
+def _two_step_variant(kind):
+    def gradients(u, w, v, x1, x2, s1, s2):
+        h1 = np.tanh(w * x1)
+        h2 = np.tanh(u * h1 + w * x2)
+        e1, e2 = v * h1 - s1, v * h2 - s2
+        delta2 = v * e2 * (1 - h2 ** 2)
+        if kind == "no recurrent path":
+            delta1 = v * e1 * (1 - h1 ** 2)
+        elif kind == "no loss at step 1":
+            delta1 = u * delta2 * (1 - h1 ** 2)
+        else:
+            delta1 = (v * e1 + u * delta2) * (1 - h1 ** 2)
+        du, dw, dv = delta2 * h1, delta1 * x1 + delta2 * x2, e1 * h1 + e2 * h2
+        if kind == "off by one":                        # delta_t paired with h_t
+            du = delta2 * h2 + delta1 * h1
+        elif kind == "last step only":
+            du, dw, dv = delta2 * h1, delta2 * x2, e2 * h2
+        return du, dw, dv
+    return gradients
 
 
-def _average_pool_cases(rng):
+def _two_step_cases(rng):
     cases = []
-    for label, shape, k in (("an input of shape (3, 2, 7, 6), k = 3", (3, 2, 7, 6), 3),
-                            ("an input of shape (4, 3, 8, 8), k = 2", (4, 3, 8, 8), 2),
-                            ("k = 1, where pooling changes nothing", (3, 1, 4, 5), 1)):
-        N, C, n_h, n_w = shape
-        dY = rng.normal(size=(N, C, n_h // k, n_w // k))
-        cases.append((label, (dY, k, shape)))
+    for label in ("random values", "other random values", "more random values"):
+        u, w, v = rng.uniform(0.4, 1.2, size=3) * rng.choice([-1, 1], size=3)
+        x1, x2, s1, s2 = rng.normal(size=4)
+        cases.append((label, (u, w, v, x1, x2, s1, s2)))
+    x1, x2, s1, s2 = rng.normal(size=4)
+    cases.append(("u = 0, no recurrence", (0.0, 0.8, -0.6, x1, x2, s1, s2)))
     return cases
 
 
-# ---------------------------------------------------------------- exercise 6
+# ---------------------------------------------------------------- exercise 7
 
 
-def conv_transpose(dY, kernel, stride):
-    """The reference: the transposed convolution of one channel, no padding, by scattering:
-    each dY[i, j] adds dY[i, j] times the kernel into the window that output (i, j) read."""
-    kh, kw = kernel.shape
-    m_h, m_w = dY.shape
-    out = np.zeros((stride * (m_h - 1) + kh, stride * (m_w - 1) + kw))
-    for i in range(m_h):
-        for j in range(m_w):
-            out[stride * i:stride * i + kh, stride * j:stride * j + kw] += dY[i, j] * kernel
-    return out
+def _sigmoid(z):
+    return 1 / (1 + np.exp(-z))
 
 
-def full_correlation(dY, kernel, stride, rotate=True):
-    """dX as the book's full convolution: dY dilated by the stride, padded by k - 1 on
-    every side, cross-correlated with the kernel rotated by 180 degrees (eq-conv-dx),
-    (eq-conv-stride); with rotate=False, the mistake that forgets the rotation."""
-    kh, kw = kernel.shape
-    m_h, m_w = dY.shape
-    dilated = np.zeros((stride * (m_h - 1) + 1, stride * (m_w - 1) + 1))
-    dilated[::stride, ::stride] = dY
-    padded = np.pad(dilated, ((kh - 1, kh - 1), (kw - 1, kw - 1)))
-    K = kernel[::-1, ::-1] if rotate else kernel
-    out = np.zeros((padded.shape[0] - kh + 1, padded.shape[1] - kw + 1))
-    for u in range(out.shape[0]):
-        for v in range(out.shape[1]):
-            out[u, v] = np.sum(padded[u:u + kh, v:v + kw] * K)
-    return out
+def lstm_step_backward(x, h_prev, c_prev, forget_bias, dh, dc, W_gate):
+    """The reference: one step of (eq-lstm) backwards, given dC/dh_t = dh and
+    dC/dc_t = dc: returns dC/dh_(t-1), dC/dc_(t-1), dC/dW_f. W_gate holds the four
+    matrices "f", "i", "o", "c", each (n_cell, n_x + n_cell), acting on v = [x; h_prev]."""
+    n_x = len(x)
+    v = np.concatenate([x, h_prev])
+    f = _sigmoid(W_gate["f"] @ v + forget_bias)
+    i, o = _sigmoid(W_gate["i"] @ v), _sigmoid(W_gate["o"] @ v)
+    c_tilde = np.tanh(W_gate["c"] @ v)
+    c = f * c_prev + i * c_tilde
+    dc = dc + dh * o * (1 - np.tanh(c) ** 2)            # c_t reaches C through h_t too
+    delta = {"f": dc * c_prev * f * (1 - f), "i": dc * c_tilde * i * (1 - i),
+             "o": dh * np.tanh(c) * o * (1 - o), "c": dc * i * (1 - c_tilde ** 2)}
+    dv = sum(W_gate[k].T @ delta[k] for k in "fico")
+    return dv[n_x:], dc * f, np.outer(delta["f"], v)
 
 
-def _conv_transpose_variant(kind):
-    def scatter(dY, kernel, stride):
-        if kind == "unrotated":
-            return full_correlation(dY, kernel, stride, rotate=False)
-        kh, kw = kernel.shape
-        m_h, m_w = dY.shape
-        s = 1 if kind == "no stride" else stride
-        out = np.zeros((s * (m_h - 1) + kh, s * (m_w - 1) + kw))
-        for i in range(m_h):
-            for j in range(m_w):
-                window = (slice(s * i, s * i + kh), slice(s * j, s * j + kw))
-                if kind == "overwrite":
-                    out[window] = dY[i, j] * kernel
-                else:
-                    out[window] += dY[i, j] * kernel
-        return out
-    return scatter
+def _lstm_variant(kind):
+    def backward(x, h_prev, c_prev, forget_bias, dh, dc, W_gate):
+        n_x = len(x)
+        v = np.concatenate([x, h_prev])
+        f = _sigmoid(W_gate["f"] @ v + forget_bias)
+        i, o = _sigmoid(W_gate["i"] @ v), _sigmoid(W_gate["o"] @ v)
+        c_tilde = np.tanh(W_gate["c"] @ v)
+        c = f * c_prev + i * c_tilde
+        if kind != "no h path to c":
+            dc = dc + dh * o * (1 - np.tanh(c) ** 2)
+        delta = {"f": dc * c_prev * f * (1 - f), "i": dc * c_tilde * i * (1 - i),
+                 "o": dh * np.tanh(c) * o * (1 - o), "c": dc * i * (1 - c_tilde ** 2)}
+        gates = "f" if kind == "forget gate only" else "fico"
+        dv = sum(W_gate[k].T @ delta[k] for k in gates)
+        dh_prev = dv[:n_x] if kind == "x part" else dv[n_x:]
+        dc_prev = dc if kind == "no f" else dc * f
+        return dh_prev, dc_prev, np.outer(delta["f"], v)
+    return backward
 
 
-def _conv_transpose_cases(rng):
+def _lstm_cases(rng):
     cases = []
-    for label, m, k, stride in (("a 3 x 3 dY, a 3 x 2 kernel, stride 2", (3, 3), (3, 2), 2),
-                                ("a 4 x 5 dY, a 2 x 3 kernel, stride 1", (4, 5), (2, 3), 1),
-                                ("a 2 x 3 dY, a 4 x 3 kernel, stride 3", (2, 3), (4, 3), 3),
-                                ("a 1 x 1 dY, a 3 x 2 kernel, stride 2", (1, 1), (3, 2), 2)):
-        cases.append((label, (rng.normal(size=m), rng.normal(size=k), stride)))
+    for label, n_x, n_cell, zero_state in (
+            ("n_x = 3, n_cell = 4", 3, 4, False),
+            ("n_x = 3, n_cell = 8, the chapter's sizes", 3, 8, False),
+            ("n_x = 2, n_cell = 5, a first step (h_prev = c_prev = 0)", 2, 5, True)):
+        bound = 1 / np.sqrt(n_cell)
+        W_gate = {k: rng.uniform(-bound, bound, size=(n_cell, n_x + n_cell)) * 3 for k in "fico"}
+        x = rng.normal(size=n_x)
+        h_prev, c_prev = rng.normal(size=n_cell), rng.normal(size=n_cell)
+        if zero_state:
+            h_prev, c_prev = np.zeros(n_cell), np.zeros(n_cell)
+        dh, dc = rng.normal(size=n_cell), rng.normal(size=n_cell)
+        cases.append((label, (x, h_prev, c_prev, 1.0, dh, dc, W_gate)))
     return cases
 
 
 # ---------------------------------------------------------------- the exercises
 
 EXERCISES = [
-    ValueExercise(
-        "09.1", "the sizes after a 5 x 5 convolution (stride 2, padding 1) and 2 x 2 max pooling",
-        "two numbers: the height (= width) after the convolution, then after the pooling",
-        f'{WHERE}, section "The operation", equation (eq-conv-size)',
-        reference=[13, 6], names=["after the convolution", "after the pooling"], tolerance=0,
+    FormulaExercise(
+        "09.1", "dh_T/dh_t of the scalar linear RNN h_t = u h_(t-1) + w x_t",
+        "a sympy expression in u, w, T, t for dh_T/dh_t",
+        f'{WHERE}, section "Vanishing and exploding gradients", equation (eq-jacobian-product)',
+        build=lambda s: s["u"] ** (s["T"] - s["t"]), symbols="u w T t",
         mistakes=[
-            Mistake("off by one", "the convolution's size is one short: (eq-conv-size) is "
-                    "floor((n_h + 2 pad - k_h) / s) + 1, with the padding on both sides and the "
-                    "+ 1 for the first window.", [12, 6]),
-            Mistake("no stride", "the stride is missing: with stride 2 only every other window "
-                    "is kept, floor((n_h + 2 pad - k_h) / s) + 1.", [26, 13]),
-            Mistake("no floor", "the floor is missing: a window that does not fit is dropped, "
-                    "so the sizes are whole numbers.", [13.5, 6.75]),
-            Mistake("pool rounded up", "pooling reads whole windows only: floor((n - 2) / 2) + 1, "
-                    "so the last row and column of an odd-sized map are never read.", [13, 7]),
-        ]),
-    ValueExercise(
-        "09.2", "the parameters of Conv2D(3, 16, 5) and of a dense layer with the same "
-        "input and output",
-        "two numbers: the parameters of Conv2D(3, 16, 5), then of the dense layer",
-        f'{WHERE}, section "What a convolutional layer does"',
-        reference=[16 * 3 * 5 * 5 + 16, 3072 * 12544 + 12544], names=["conv", "dense"], tolerance=0,
-        mistakes=[
-            Mistake("no biases", "both counts lack the biases: one per output channel for the "
-                    "convolution, one per output for the dense layer.",
-                    [16 * 3 * 5 * 5, 3072 * 12544]),
-            Mistake("no conv bias", "the convolution's biases are missing, one per output channel: "
-                    "C_out C_in k_h k_w + C_out.", [16 * 3 * 5 * 5, 3072 * 12544 + 12544]),
-            Mistake("no dense bias", "the dense layer's biases are missing, one per output.",
-                    [16 * 3 * 5 * 5 + 16, 3072 * 12544]),
-            Mistake("one input channel", "each kernel spans all 3 input channels: the convolution "
-                    "has C_out C_in k_h k_w + C_out parameters.",
-                    [16 * 5 * 5 + 16, 3072 * 12544 + 12544]),
+            Mistake("one step too many", "that has one factor u too many: from h_t to h_T there "
+                    "are T - t steps, each multiplying by u.",
+                    lambda s: s["u"] ** (s["T"] - s["t"] + 1)),
+            Mistake("one step too few", "that has one factor u too few: from h_t to h_T there are "
+                    "T - t steps, each multiplying by u.",
+                    lambda s: s["u"] ** (s["T"] - s["t"] - 1)),
+            Mistake("sum", "the steps multiply, they do not add: the Jacobians of the T - t steps "
+                    "form a product.", lambda s: s["u"] * (s["T"] - s["t"])),
+            Mistake("with w", "w multiplies the input x_t, not the state: it is not on the path "
+                    "from h_t to h_T.", lambda s: s["w"] * s["u"] ** (s["T"] - s["t"])),
         ]),
     FunctionExercise(
-        "09.3", "Conv2D(c_in, c_out, 1) as a dense layer at every pixel",
-        "a function my_conv1x1(X, W, b) that returns the output of Conv2D(c_in, c_out, 1), shape "
-        "(N, c_out, n_h, n_w), computed with one matrix product as Dense computes it",
-        f'{WHERE}, section "The operation", equation (eq-conv-forward)',
-        reference=conv_1x1, cases=_conv_1x1_cases, outputs=["Y"],
-        shapes=lambda args: {"Y": "(N, C_out, n_h, n_w)"},
+        "09.2", "dC/dW_hh with truncate=1 when the cost reads only h_T",
+        "a function my_truncated_dW_hh(X, W_xh, W_hh, b, dh_T) that returns dC/dW_hh, shape "
+        "(n_hidden, n_hidden), with truncate=1",
+        f'{WHERE}, sections "Backpropagation through time" and "Truncated BPTT"',
+        reference=truncated_dW_hh, cases=_truncated_cases, outputs=["dW_hh"],
+        batch_of=lambda args: len(args[0]),
+        shapes=lambda args: {"dW_hh": "the shape of W_hh"},
         mistakes=[
-            Mistake("no transpose", "pixels and channels are mixed: X.reshape(-1, C_in) does not "
-                    "give one row per pixel. Move the channel axis last first (X.transpose(0, 2, 3, "
-                    "1)), then reshape, and move it back at the end.",
-                    _conv_1x1_variant("no transpose")),
-            Mistake("transposed", "the matrix is transposed: output channel o reads row o of "
-                    "W[:, :, 0, 0], which has shape (C_out, C_in) like Dense's W.",
-                    _conv_1x1_variant("transposed")),
-            Mistake("no bias", "the bias is missing: Y_{n,o,i,j} = b_o + sum_c W_{o,c,0,0} "
-                    "X_{n,c,i,j}.", _conv_1x1_variant("no bias")),
+            Mistake("off by one", "a time step off by one: delta_T is paired with h_T. W_hh "
+                    "multiplies h_(T-1) in z_T = W_xh x_T + W_hh h_(T-1) + b, so the term is "
+                    "delta_T h_(T-1)^T.", _truncated_variant("off by one")),
+            Mistake("no tanh'", "the factor tanh'(z_T) = 1 - h_T^2 is missing: delta_T = "
+                    "dC/dh_T (.) (1 - h_T^2).", _truncated_variant("no tanh'")),
+            Mistake("full BPTT", "that is the full BPTT gradient, a sum over every step; with "
+                    "truncate=1 nothing flows from step T back to step T - 1.",
+                    _truncated_variant("full")),
         ]),
-    KernelExercise(
-        "09.4", "a kernel for which the check of the unrotated backward pass would pass",
-        "a kernel, a 2-D array of at least 2 x 2 (a list of rows will do)",
-        f'{WHERE}, sections "The input" (equation (eq-conv-dx)) and "A planted mistake is caught"',
-        reference=[[1, 2, 3], [3, 2, 1]],
+    FormulaExercise(
+        "09.3", "the number of parameters of bp.RNN(n_in, n_hidden)",
+        "a sympy expression in n_in, n_hidden and T (use T only if the count depends on it)",
+        f'{WHERE}, section "The recurrent cell", equation (eq-rnn-cell)',
+        build=lambda s: s["n_hidden"] * s["n_in"] + s["n_hidden"] ** 2 + s["n_hidden"],
+        symbols="n_in n_hidden T",
         mistakes=[
-            KernelMistake("transpose-symmetric", "your kernel equals its transpose, not its "
-                          "180-degree rotation: the rotation flips the rows upside down *and* "
-                          "the columns left to right, W_rot[p, q] = W[k_h-1-p, k_w-1-q].",
-                          [[1, 2], [2, 3]], _transpose_symmetric),
-            KernelMistake("left-right", "your kernel is its own mirror image left to right, but the "
-                          "180-degree rotation also flips it upside down: W_rot[p, q] = "
-                          "W[k_h-1-p, k_w-1-q].", [[1, 2, 1], [3, 4, 3]], _left_right),
-            KernelMistake("up-down", "your kernel is its own mirror image upside down, but the "
-                          "180-degree rotation also flips it left to right: W_rot[p, q] = "
-                          "W[k_h-1-p, k_w-1-q].", [[1, 2], [1, 2]], _up_down),
-        ]),
-    FunctionExercise(
-        "09.5", "the backward pass of k x k average pooling with stride k",
-        "a function my_average_pool_backward(dY, k, input_shape) that returns dC/dX, of the "
-        "input's shape (N, C, n_h, n_w); n_h and n_w need not be multiples of k (the rows and "
-        "columns no window reads get 0)",
-        f'{WHERE}, section "Max pooling and flattening", equation (eq-pool-grad), and the '
-        'solution of exercise 5',
-        reference=average_pool_backward, cases=_average_pool_cases, outputs=["dX"],
-        shapes=lambda args: {"dX": "the shape of the input X"},
-        mistakes=[
-            Mistake("sum", "a sum where the mean belongs: each input of a window gets the whole "
-                    "dY, which is the gradient of a window's sum. The mean divides by k^2, so "
-                    "each input gets dY / k^2.", _average_pool_variant("sum")),
-            Mistake("divided by k", "a window has k^2 inputs, so the mean divides by k^2, not k.",
-                    _average_pool_variant("divided by k")),
-            Mistake("first element", "that routes each window's dY to one element, as max pooling "
-                    "does; the mean reads every input of the window, so each gets dY / k^2.",
-                    _average_pool_variant("first element")),
-        ]),
-    FunctionExercise(
-        "09.6", "the transposed convolution by scattering",
-        "a function my_conv_transpose(dY, kernel, stride) for one channel and no padding, that "
-        "returns an array of s (m_h - 1) + k_h rows and s (m_w - 1) + k_w columns",
-        f'{BACKWARD}, equations (eq-conv-dx-sum), (eq-conv-dx) and (eq-conv-stride)',
-        reference=conv_transpose, cases=_conv_transpose_cases, outputs=["dX"],
-        shapes=lambda args: {"dX": "s (m_h - 1) + k_h rows and s (m_w - 1) + k_w columns"},
-        mistakes=[
-            Mistake("unrotated kernel", "the kernel's orientation is wrong: a rotation by 180 "
-                    "degrees done once too many or once too few. Scattering adds dY[i, j] W as it "
-                    "is (not rotated); seen as a full convolution, the same dX is dY^pad "
-                    "cross-correlated with W rotated by 180 degrees, W^rot. Yours is the other way "
-                    "round.",
-                    _conv_transpose_variant("unrotated")),
-            Mistake("overwrite", "where two windows overlap, the second overwrites the first: a "
-                    "pixel read by several outputs gets the sum of their contributions (+=, "
-                    "not =).", _conv_transpose_variant("overwrite")),
-            Mistake("no stride", "the windows are placed one pixel apart: output (i, j) read the "
-                    "window that starts at (s i, s j).", _conv_transpose_variant("no stride")),
+            Mistake("per step", "the same W_xh, W_hh and b are used at every step: the count "
+                    "does not grow with T.",
+                    lambda s: s["T"] * (s["n_hidden"] * s["n_in"] + s["n_hidden"] ** 2
+                                        + s["n_hidden"])),
+            Mistake("no bias", "the bias b, n_hidden numbers, is missing.",
+                    lambda s: s["n_hidden"] * s["n_in"] + s["n_hidden"] ** 2),
+            Mistake("no W_hh", "the recurrent weights W_hh, n_hidden x n_hidden, are missing.",
+                    lambda s: s["n_hidden"] * s["n_in"] + s["n_hidden"]),
+            Mistake("two biases", "that counts two bias vectors, as PyTorch's nn.RNN keeps "
+                    "(b_ih and b_hh, whose sum is bp's b); bp.RNN has the one b of (eq-rnn-cell).",
+                    lambda s: s["n_hidden"] * s["n_in"] + s["n_hidden"] ** 2 + 2 * s["n_hidden"]),
         ]),
     ValueExercise(
-        "09.7", "the receptive fields of two stacks of convolutions",
-        "two numbers: the receptive field (in pixels, in each direction) of the strided stack, "
-        "then of three 3 x 3 layers with stride 1",
-        f'{WHERE}, section "Stacked layers and receptive fields", equation (eq-receptive-field)',
-        reference=[17, 7], names=["strided stack", "three 3 x 3 layers"], tolerance=0,
+        "09.4", "the direction of g = (10, 1) before and after clipping by value at tau = 1",
+        "two numbers: the angle of g above the first axis, in degrees (to a tenth of a degree), "
+        "before and after clipping by value",
+        f'{WHERE}, section "Gradient clipping", equation (eq-clip)',
+        reference=[np.degrees(np.arctan2(1, 10)), 45.0], names=["before", "after"],
+        tolerance=0.1, unit=" degree",
         mistakes=[
-            Mistake("no strides", "the strides are missing: a step between neighbouring units of "
-                    "layer l - 1 is s_1 ... s_(l-1) input pixels, so r_l = r_(l-1) + (k_l - 1) "
-                    "s_1 ... s_(l-1).", [9, 7]),
-            Mistake("last stride only", "the spacing of layer 2's units is s_1 s_2, the product of "
-                    "all the strides before layer 3, not s_2 alone.", [13, 7]),
-            Mistake("own stride", "a layer's own stride does not widen its field: r_l = r_(l-1) "
-                    "+ (k_l - 1) s_1 ... s_(l-1), with the strides of the layers before it.",
-                    [15, 7]),
-            Mistake("own stride in the product", "the product s_1 ... s_(l-1) stops before layer "
-                    "l: its own stride spaces its outputs, not its inputs.", [25, 7]),
-            Mistake("kernel sizes added", "the fields do not add whole kernels: each layer adds "
-                    "k_l - 1 steps of its input's spacing, r_l = r_(l-1) + (k_l - 1) "
-                    "s_1 ... s_(l-1).", [11, 9]),
+            Mistake("radians", "those are radians; the exercise asks for degrees.",
+                    [np.arctan2(1, 10), np.pi / 4]),
+            Mistake("by norm", "that is what clipping by norm does: it keeps the direction. "
+                    "Clipping by value cuts each component on its own: (10, 1) becomes (1, 1).",
+                    [np.degrees(np.arctan2(1, 10))] * 2),
+            Mistake("from the second axis", "those angles are measured from the second axis; "
+                    "measure them from the first, atan(g_2 / g_1).",
+                    [np.degrees(np.arctan2(10, 1)), 45.0]),
+            Mistake("swapped", "the two angles are in the wrong order: first the angle before "
+                    "clipping, then the angle after.", [45.0, np.degrees(np.arctan2(1, 10))]),
+        ]),
+    FunctionExercise(
+        "09.5", "BPTT by hand for a scalar RNN with a loss at every step",
+        "a function my_gradients(u, w, v, x1, x2, s1, s2) that returns (dC_du, dC_dw, dC_dv), "
+        "three numbers",
+        f'{WHERE}, section "A loss at every time step", equation (eq-bptt-dh-every)',
+        reference=two_step_gradients, cases=_two_step_cases, outputs=["dC_du", "dC_dw", "dC_dv"],
+        mistakes=[
+            Mistake("off by one", "a time step off by one in dC/du: each delta_t is paired with "
+                    "h_t. u multiplies h_(t-1) in step t, so dC/du = delta_2 h_1 + delta_1 h_0, "
+                    "and h_0 = 0.", _two_step_variant("off by one")),
+            Mistake("no recurrent path", "delta_1 lacks the recurrent path: dC/dh_1 = v e_1 + "
+                    "u delta_2, the loss at step 1 plus what comes back from step 2.",
+                    _two_step_variant("no recurrent path")),
+            Mistake("no loss at step 1", "dC/dh_1 lacks the loss at step 1: with a loss at every "
+                    "step, dC/dh_1 = v e_1 + u delta_2.", _two_step_variant("no loss at step 1")),
+            Mistake("last step only", "dC/dw and dC/dv keep only step 2's term: the weights are "
+                    "shared, so their gradients sum the terms of both steps.",
+                    _two_step_variant("last step only")),
+        ]),
+    ValueExercise(
+        "09.6", "the forget gates and the cell path over 49 steps with b_f = 0",
+        "two numbers: the typical forget gate f, and log10 of the cell path prod_s f_s over "
+        "the 49 steps that this f predicts (to one decimal)",
+        f"{GATED}, equation (eq-lstm-cell-jacobian)",
+        reference=[0.5, 49 * np.log10(0.5)], names=["f", "log10 of the cell path"],
+        tolerance=0.1,
+        mistakes=[
+            Mistake("gates near 1", "forget gates near 1 need a large b_f; with b_f = 0 and small "
+                    "weights the gate's input is near 0.", [1.0, 0.0]),
+            Mistake("fifty steps", "that counts one step too many: the path from c_1 to c_50 has "
+                    "49 factors f_2, ..., f_50.", [0.5, 50 * np.log10(0.5)]),
+            Mistake("natural log", "that is the natural logarithm of the cell path; give log10.",
+                    [0.5, 49 * np.log(0.5)]),
+            Mistake("path kept", "log10 of the cell path is not about 0: the additive update "
+                    "alone does not keep the path at 1, each step along the cell multiplies it by "
+                    "f_t. (If you gave the path itself, a tiny number, give its log10.)", [0.5, 0.0]),
+        ]),
+    FunctionExercise(
+        "09.7", "the backward pass of one LSTM step",
+        "a function my_lstm_step_backward(x, h_prev, c_prev, forget_bias, dh, dc, W_gate) that "
+        "returns (dh_prev, dc_prev, dW_f); W_gate holds the matrices 'f', 'i', 'o', 'c'",
+        f"{GATED}, equations (eq-lstm) and (eq-lstm-cell-jacobian)",
+        reference=lstm_step_backward, cases=_lstm_cases, outputs=["dh_prev", "dc_prev", "dW_f"],
+        shapes=lambda args: {"dh_prev": "the shape of h_prev", "dc_prev": "the shape of c_prev",
+                             "dW_f": "the shape of W_gate['f']"},
+        mistakes=[
+            Mistake("no h path to c", "c_t also reaches C through h_t = o_t (.) tanh(c_t): add "
+                    "dh (.) o_t (.) (1 - tanh^2 c_t) to dc before using it.",
+                    _lstm_variant("no h path to c")),
+            Mistake("no f", "dC/dc_(t-1) lacks the factor f_t: c_t = f_t (.) c_(t-1) + ..., so the "
+                    "cell path multiplies by f_t.", _lstm_variant("no f")),
+            Mistake("forget gate only", "dC/dh_(t-1) comes from the forget gate alone: v_t = "
+                    "[x_t; h_(t-1)] feeds all four gates, so the four W^T delta add.",
+                    _lstm_variant("forget gate only")),
+            Mistake("x part", "dh_prev is the part of dC/dv_t that belongs to x_t: v_t = "
+                    "[x_t; h_(t-1)], so h_(t-1)'s part is the last n_cell entries.",
+                    _lstm_variant("x part")),
         ]),
 ]

@@ -1,254 +1,363 @@
-"""Chapter 10, "Where next": exercises 1 to 5.
+"""Chapter 10, "Convolutional networks": exercises 1 to 7.
 
-Exercise 3's answer is a class, an optimiser like ``bp.SGD``; ``AdamExercise`` runs it on
-a small network for a few steps with gradients the checker chooses and compares the
-parameters it leaves with the reference's. The reference (and every named mistake) is a
-function of those gradients, so that the generic checks of function exercises apply.
+Exercise 4's answer is a kernel, and every kernel equal to its 180-degree rotation is
+right, so it has a small exercise class of its own here (``KernelExercise``): checking.py
+compares a value with one reference, and a mistake with one wrong value.
 """
 import numpy as np
 
-from .checking import FormulaExercise, FunctionExercise, Mistake, ValueExercise
+from .checking import Exercise, FunctionExercise, Mistake, ValueExercise
 
-WHERE = 'the chapter "Where next"'
-MOMENTUM = 'the chapter "Updating the weights", section "Momentum" (the heavy-ball update)'
+WHERE = 'the chapter "Convolutional networks"'
+BACKWARD = f'{WHERE}, section "Backpropagation through a convolution"'
 
 
 # ---------------------------------------------------------------- exercise 3
 
 
-class Adam:
-    """The reference optimiser, (eq-adam), as in the solution of exercise 3. The keyword
-    arguments after eps make the named mistakes (the reference leaves them alone)."""
-
-    def __init__(self, net, lr=1e-3, betas=(0.9, 0.999), eps=1e-8, *, correct_m=True,
-                 correct_s=True, t_per_parameter=False, eps_inside=False):
-        self.net, self.lr, self.betas, self.eps, self.t = net, lr, betas, eps, 0
-        self.m = {name: np.zeros_like(p) for name, p, _, _ in net.named_parameters()}
-        self.s = {name: np.zeros_like(p) for name, p, _, _ in net.named_parameters()}
-        self.correct_m, self.correct_s = correct_m, correct_s
-        self.t_per_parameter, self.eps_inside = t_per_parameter, eps_inside
-
-    def step(self):
-        if not self.t_per_parameter:
-            self.t += 1
-        beta1, beta2 = self.betas
-        for name, param, layer, key in self.net.named_parameters():
-            if self.t_per_parameter:
-                self.t += 1
-            g = layer.grads[key]
-            self.m[name] = beta1 * self.m[name] + (1 - beta1) * g
-            self.s[name] = beta2 * self.s[name] + (1 - beta2) * g * g
-            m_hat = self.m[name] / (1 - beta1 ** self.t) if self.correct_m else self.m[name]
-            s_hat = self.s[name] / (1 - beta2 ** self.t) if self.correct_s else self.s[name]
-            if self.eps_inside:
-                param -= self.lr * m_hat / np.sqrt(s_hat + self.eps)
-            else:
-                param -= self.lr * m_hat / (np.sqrt(s_hat) + self.eps)
-
-
-def run_optimiser(optimiser_class, W, b, grads_W, grads_b, lr, **options):
-    """Build Dense(n_in, n_out) with W and b, make ``optimiser_class(net, lr)``, and take
-    one step per gradient in grads_W (T, n_out, n_in) and grads_b (T, n_out). Returns the
-    parameters (W, b) after the last step."""
+def conv_1x1(X, W, b):
+    """The reference: Conv2D(c_in, c_out, 1) with weight W (c_out, c_in, 1, 1) and bias b,
+    by bp. It equals Dense(c_in, c_out) with W[:, :, 0, 0] at every pixel."""
     import bp
-    n_out, n_in = W.shape
-    net = bp.Sequential([bp.Dense(n_in, n_out, rng=0)])
-    layer = net.layers[0]
-    layer.params["W"][:], layer.params["b"][:] = W, b
-    optimiser = optimiser_class(net, lr, **options)
-    for g_W, g_b in zip(grads_W, grads_b):
-        layer.grads = {"W": np.array(g_W, dtype=float), "b": np.array(g_b, dtype=float)}
-        optimiser.step()
-    return layer.params["W"].copy(), layer.params["b"].copy()
+    c_out, c_in = W.shape[:2]
+    conv = bp.Conv2D(c_in, c_out, 1, rng=0)
+    conv.params["W"][:], conv.params["b"][:] = W, b
+    return conv.forward(X)
 
 
-def adam_steps(W, b, grads_W, grads_b, lr):
-    """The reference: the parameters that the reference Adam leaves after one step per
-    gradient (run_optimiser with the class Adam above)."""
-    return run_optimiser(Adam, W, b, grads_W, grads_b, lr)
+def _conv_1x1_variant(kind):
+    def forward(X, W, b):
+        N, c_in, n_h, n_w = X.shape
+        M = W[:, :, 0, 0]
+        if kind == "transposed" and M.shape[0] == M.shape[1]:
+            M = M.T
+        if kind == "no transpose":                     # reshape without moving the channels
+            pixels = X.reshape(-1, c_in)
+        else:
+            pixels = X.transpose(0, 2, 3, 1).reshape(-1, c_in)
+        Z = pixels @ M.T + (0 if kind == "no bias" else b)
+        if kind == "no transpose":
+            return Z.reshape(N, M.shape[0], n_h, n_w)
+        return Z.reshape(N, n_h, n_w, M.shape[0]).transpose(0, 3, 1, 2)
+    return forward
 
 
-def _adam_variant(**options):
-    def steps(W, b, grads_W, grads_b, lr):
-        return run_optimiser(Adam, W, b, grads_W, grads_b, lr, **options)
-    return steps
-
-
-class AdamExercise(FunctionExercise):
-    """A function exercise whose answer may be an optimiser class: it is run by
-    ``run_optimiser`` on each case's network and gradients."""
-
-    def run(self, function, args):
-        if isinstance(function, type):
-            optimiser_class = function
-
-            def function(*case):
-                return run_optimiser(optimiser_class, *case)
-        return super().run(function, args)
-
-
-def _adam_cases(rng):
+def _conv_1x1_cases(rng):
     cases = []
-    # the exercise's claim: a constant gradient, of very different sizes, for 5 steps
-    g = rng.normal(size=(2, 3)) * np.logspace(-4, 2, 6).reshape(2, 3)
-    g_b = np.array([1.0, -0.003])
-    cases.append(("a constant gradient for 5 steps, entries from 1e-4 to 100", (
-        rng.normal(size=(2, 3)), rng.normal(size=2), np.array([g] * 5), np.array([g_b] * 5), 0.01)))
-    T = 6
-    grads_W = rng.normal(size=(T, 4, 3)) * np.logspace(-3, 1, T).reshape(T, 1, 1)
-    cases.append(("random gradients for 6 steps", (
-        rng.normal(size=(4, 3)), rng.normal(size=4), grads_W, rng.normal(size=(T, 4)), 0.1)))
-    cases.append(("a single step", (rng.normal(size=(3, 5)), rng.normal(size=3),
-                                     rng.normal(size=(1, 3, 5)), rng.normal(size=(1, 3)), 0.05)))
+    for label, N, c_in, c_out, n_h, n_w in (
+            ("N = 3, C_in = 4, C_out = 2, a 5 x 6 image", 3, 4, 2, 5, 6),
+            ("N = 5, C_in = 3, C_out = 6, a 2 x 7 image", 5, 3, 6, 2, 7),
+            ("C_in = C_out = 3, where a transposed matrix fits", 4, 3, 3, 2, 5)):
+        X = rng.normal(size=(N, c_in, n_h, n_w))
+        W = rng.normal(size=(c_out, c_in, 1, 1))
+        b = rng.normal(size=c_out)
+        cases.append((label, (X, W, b)))
     return cases
 
 
 # ---------------------------------------------------------------- exercise 4
 
 
-def residual_backward(x, W, b, g):
-    """The reference: for a = x + tanh(W x + b) and dC/da = g, the gradients
-    (dC/dx, dC/dW, dC/db): the fork at x adds the identity path and the layer's."""
-    delta = g * (1 - np.tanh(W @ x + b) ** 2)           # the activation gate
-    return g + W.T @ delta, np.outer(delta, x), delta
+class KernelMistake(Mistake):
+    """A mistake for exercise 4: a kind of kernel, recognised by ``test(kernel)``;
+    ``variant`` is one kernel of that kind."""
+
+    def __init__(self, name, message, variant, test):
+        super().__init__(name, message, np.array(variant, dtype=float))
+        self.test = test
 
 
-def _residual_variant(kind):
-    def backward(x, W, b, g):
-        if kind == "no tanh'":
-            delta = g
-        elif kind == "tanh' at a":
-            a = x + np.tanh(W @ x + b)
-            delta = g * (1 - a ** 2)
-        else:
-            delta = g * (1 - np.tanh(W @ x + b) ** 2)
-        dx = {"layer path only": W.T @ delta, "identity only": g,
-              "W not transposed": g + W @ delta}.get(kind, g + W.T @ delta)
-        dW = np.outer(x, delta) if kind == "dW transposed" else np.outer(delta, x)
-        return dx, dW, delta
+def rotated(kernel):
+    """The kernel rotated by 180 degrees in its last two axes (its rows and columns)."""
+    return kernel[..., ::-1, ::-1]
+
+
+class KernelExercise(Exercise):
+    """The answer is a kernel (an array, 2-D or more): right if the check of the section
+    "A planted mistake is caught" could not tell the unrotated backward pass from the
+    right one, that is if the kernel equals its 180-degree rotation."""
+
+    kind = "value"
+
+    def __init__(self, exercise_id, title, answer_form, where, reference, mistakes=()):
+        super().__init__(exercise_id, title, answer_form, where, mistakes)
+        self.reference = np.array(reference, dtype=float)
+
+    def check(self, answer):
+        if answer is ... or answer is None:
+            return self.not_attempted()
+        try:
+            kernel = np.array(answer, dtype=float)
+        except (TypeError, ValueError):
+            return self.result(False, f"expected {self.answer_form}; got a {type(answer).__name__}")
+        if kernel.ndim < 2:
+            return self.result(False, f"expected a 2-D kernel (rows and columns); got an array of "
+                                      f"shape {kernel.shape}")
+        if min(kernel.shape[-2:]) < 2 or not np.any(kernel):
+            return self.result(False, "a 1 x 1 kernel or a kernel of zeros passes any check of "
+                                      "the rotation trivially: give one of at least 2 x 2, not all "
+                                      f"zero. See {self.where}.")
+        if not np.all(np.isfinite(kernel)):
+            return self.result(False, "the kernel contains NaN or infinity")
+        if np.allclose(kernel, rotated(kernel), rtol=0, atol=1e-12):
+            size = "x".join(str(n) for n in kernel.shape[-2:])
+            return self.result(True, f"that {size} kernel equals its 180-degree rotation, so the "
+                                     "layer that forgets the rotation computes the right dX with "
+                                     "it, and the check cannot fail.")
+        for mistake in self.mistakes:
+            if mistake.test(kernel):
+                return self.result(False, f"{mistake.message} See {self.where}.")
+        return self.result(False, "that kernel differs from its 180-degree rotation, so the "
+                                  "layer that forgets the rotation gives another dX and the "
+                                  f"check catches it. See {self.where}.")
+
+
+def _not_rotation_symmetric(kernel):
+    return not np.allclose(kernel, rotated(kernel), rtol=0, atol=1e-12)
+
+
+def _transpose_symmetric(kernel):
+    square = kernel.shape[-1] == kernel.shape[-2]
+    return square and np.allclose(kernel, np.swapaxes(kernel, -1, -2)) \
+        and _not_rotation_symmetric(kernel)
+
+
+def _left_right(kernel):
+    return np.allclose(kernel, kernel[..., :, ::-1]) and _not_rotation_symmetric(kernel)
+
+
+def _up_down(kernel):
+    return np.allclose(kernel, kernel[..., ::-1, :]) and _not_rotation_symmetric(kernel)
+
+
+# ---------------------------------------------------------------- exercise 5
+
+
+def average_pool_backward(dY, k, input_shape):
+    """The reference: dC/dX of k x k average pooling with stride k, for an input of
+    input_shape (N, C, n_h, n_w): each input of a window gets dY / k^2, the inputs that no
+    window reads get 0."""
+    dX = np.zeros(input_shape)
+    m_h, m_w = dY.shape[2:]
+    dX[:, :, :m_h * k, :m_w * k] = np.kron(dY, np.ones((k, k))) / k ** 2
+    return dX
+
+
+def _average_pool_variant(kind):
+    def backward(dY, k, input_shape):
+        dX = np.zeros(input_shape)
+        m_h, m_w = dY.shape[2:]
+        if kind == "first element":                    # max pooling's routing, to a fixed place
+            dX[:, :, :m_h * k:k, :m_w * k:k] = dY
+            return dX
+        share = {"sum": 1, "divided by k": k}[kind]
+        dX[:, :, :m_h * k, :m_w * k] = np.kron(dY, np.ones((k, k))) / share
+        return dX
     return backward
 
 
-def _residual_cases(rng):
+def _average_pool_cases(rng):
     cases = []
-    for label, n, scale in (("x in R^3", 3, 1.0), ("x in R^5", 5, 1.0),
-                            ("x in R^4 with a saturated tanh (W large)", 4, 30.0)):
-        x, b, g = rng.normal(size=n), rng.normal(size=n), rng.normal(size=n)
-        W = rng.normal(size=(n, n)) * scale
-        cases.append((label, (x, W, b, g)))
+    for label, shape, k in (("an input of shape (3, 2, 7, 6), k = 3", (3, 2, 7, 6), 3),
+                            ("an input of shape (4, 3, 8, 8), k = 2", (4, 3, 8, 8), 2),
+                            ("k = 1, where pooling changes nothing", (3, 1, 4, 5), 1)):
+        N, C, n_h, n_w = shape
+        dY = rng.normal(size=(N, C, n_h // k, n_w // k))
+        cases.append((label, (dY, k, shape)))
+    return cases
+
+
+# ---------------------------------------------------------------- exercise 6
+
+
+def conv_transpose(dY, kernel, stride):
+    """The reference: the transposed convolution of one channel, no padding, by scattering:
+    each dY[i, j] adds dY[i, j] times the kernel into the window that output (i, j) read."""
+    kh, kw = kernel.shape
+    m_h, m_w = dY.shape
+    out = np.zeros((stride * (m_h - 1) + kh, stride * (m_w - 1) + kw))
+    for i in range(m_h):
+        for j in range(m_w):
+            out[stride * i:stride * i + kh, stride * j:stride * j + kw] += dY[i, j] * kernel
+    return out
+
+
+def full_correlation(dY, kernel, stride, rotate=True):
+    """dX as the book's full convolution: dY dilated by the stride, padded by k - 1 on
+    every side, cross-correlated with the kernel rotated by 180 degrees (eq-conv-dx),
+    (eq-conv-stride); with rotate=False, the mistake that forgets the rotation."""
+    kh, kw = kernel.shape
+    m_h, m_w = dY.shape
+    dilated = np.zeros((stride * (m_h - 1) + 1, stride * (m_w - 1) + 1))
+    dilated[::stride, ::stride] = dY
+    padded = np.pad(dilated, ((kh - 1, kh - 1), (kw - 1, kw - 1)))
+    K = kernel[::-1, ::-1] if rotate else kernel
+    out = np.zeros((padded.shape[0] - kh + 1, padded.shape[1] - kw + 1))
+    for u in range(out.shape[0]):
+        for v in range(out.shape[1]):
+            out[u, v] = np.sum(padded[u:u + kh, v:v + kw] * K)
+    return out
+
+
+def _conv_transpose_variant(kind):
+    def scatter(dY, kernel, stride):
+        if kind == "unrotated":
+            return full_correlation(dY, kernel, stride, rotate=False)
+        kh, kw = kernel.shape
+        m_h, m_w = dY.shape
+        s = 1 if kind == "no stride" else stride
+        out = np.zeros((s * (m_h - 1) + kh, s * (m_w - 1) + kw))
+        for i in range(m_h):
+            for j in range(m_w):
+                window = (slice(s * i, s * i + kh), slice(s * j, s * j + kw))
+                if kind == "overwrite":
+                    out[window] = dY[i, j] * kernel
+                else:
+                    out[window] += dY[i, j] * kernel
+        return out
+    return scatter
+
+
+def _conv_transpose_cases(rng):
+    cases = []
+    for label, m, k, stride in (("a 3 x 3 dY, a 3 x 2 kernel, stride 2", (3, 3), (3, 2), 2),
+                                ("a 4 x 5 dY, a 2 x 3 kernel, stride 1", (4, 5), (2, 3), 1),
+                                ("a 2 x 3 dY, a 4 x 3 kernel, stride 3", (2, 3), (4, 3), 3),
+                                ("a 1 x 1 dY, a 3 x 2 kernel, stride 2", (1, 1), (3, 2), 2)):
+        cases.append((label, (rng.normal(size=m), rng.normal(size=k), stride)))
     return cases
 
 
 # ---------------------------------------------------------------- the exercises
 
 EXERCISES = [
-    FormulaExercise(
-        "10.1", "the length of the t-th step without zero_grad, for a constant gradient",
-        "a sympy expression or a string in t: the t-th step's length in units of eta g",
-        f'{WHERE}, section "The mapping" (PyTorch adds to .grad)',
-        build=lambda s: s["t"], symbols="t",
+    ValueExercise(
+        "10.1", "the sizes after a 5 x 5 convolution (stride 2, padding 1) and 2 x 2 max pooling",
+        "two numbers: the height (= width) after the convolution, then after the pooling",
+        f'{WHERE}, section "The operation", equation (eq-conv-size)',
+        reference=[13, 6], names=["after the convolution", "after the pooling"], tolerance=0,
         mistakes=[
-            Mistake("mean", "a mean where the sum belongs: .grad is not averaged, each "
-                    "backward() adds the new gradient to it, so after t calls it holds the sum "
-                    "of t gradients.", lambda s: s["t"] ** 0),
-            Mistake("total", "that is the distance moved after t steps, the sum of the steps "
-                    "1, 2, ..., t; the exercise asks for the t-th step alone.",
-                    lambda s: s["t"] * (s["t"] + 1) / 2),
-            Mistake("one short", "one gradient short: the t-th step follows the t-th backward(), "
-                    "so .grad holds t gradients, the first step one.", lambda s: s["t"] - 1),
-            Mistake("one over", "one gradient too many: the first step follows one backward() "
-                    "and .grad then holds one gradient.", lambda s: s["t"] + 1),
+            Mistake("off by one", "the convolution's size is one short: (eq-conv-size) is "
+                    "floor((n_h + 2 pad - k_h) / s) + 1, with the padding on both sides and the "
+                    "+ 1 for the first window.", [12, 6]),
+            Mistake("no stride", "the stride is missing: with stride 2 only every other window "
+                    "is kept, floor((n_h + 2 pad - k_h) / s) + 1.", [26, 13]),
+            Mistake("no floor", "the floor is missing: a window that does not fit is dropped, "
+                    "so the sizes are whole numbers.", [13.5, 6.75]),
+            Mistake("pool rounded up", "pooling reads whole windows only: floor((n - 2) / 2) + 1, "
+                    "so the last row and column of an odd-sized map are never read.", [13, 7]),
         ]),
     ValueExercise(
-        "10.2", "the shapes of nn.Linear(784, 256).weight and of its .grad",
-        "four numbers: the shape of .weight, then the shape of .weight.grad, e.g. "
-        "((rows, columns), (rows, columns))",
-        f'{WHERE}, section "The mapping"',
-        reference=[256, 784, 256, 784],
-        names=["weight's rows", "weight's columns", "grad's rows", "grad's columns"], tolerance=0,
+        "10.2", "the parameters of Conv2D(3, 16, 5) and of a dense layer with the same "
+        "input and output",
+        "two numbers: the parameters of Conv2D(3, 16, 5), then of the dense layer",
+        f'{WHERE}, section "What a convolutional layer does"',
+        reference=[16 * 3 * 5 * 5 + 16, 3072 * 12544 + 12544], names=["conv", "dense"], tolerance=0,
         mistakes=[
-            Mistake("in, out", "that is (in_features, out_features), transposed: PyTorch stores "
-                    "the weight as (out_features, in_features), like bp's W, so that "
-                    "Z = A W^T + b.", [784, 256, 784, 256]),
-            Mistake("grad transposed", "every gradient has the shape of its parameter, in PyTorch "
-                    "as in bp: .grad is not transposed.", [256, 784, 784, 256]),
-            Mistake("weight transposed", "the weight is stored as (out_features, in_features), "
-                    "like bp's W; its .grad has the same shape.", [784, 256, 256, 784]),
-        ]),
-    AdamExercise(
-        "10.3", "Adam as a bp optimiser",
-        "a class Adam(net, lr) whose step() updates every parameter from layer.grads, like "
-        "bp.SGD (pass the class itself, not an object made from it)",
-        f'{WHERE}, section "Beyond plain gradient descent", equation (eq-adam)',
-        reference=adam_steps, cases=_adam_cases, outputs=["W", "b"],
-        shapes=lambda args: {"W": "the shape of W", "b": "the shape of b"},
-        mistakes=[
-            Mistake("no correction", "the bias corrections are missing: m and s start at 0, so "
-                    "divide them by 1 - beta_1^t and 1 - beta_2^t; without either, the first "
-                    "step is about 3.2 eta.", _adam_variant(correct_m=False, correct_s=False)),
-            Mistake("m corrected only", "s has no bias correction: divide it by 1 - beta_2^t too; "
-                    "with m corrected alone the first step is about 32 eta.",
-                    _adam_variant(correct_s=False)),
-            Mistake("s corrected only", "m has no bias correction: divide it by 1 - beta_1^t too.",
-                    _adam_variant(correct_m=False)),
-            Mistake("t per parameter", "the step count t advances once per parameter instead of "
-                    "once per step(): increment it before the loop over the parameters.",
-                    _adam_variant(t_per_parameter=True)),
-            Mistake("eps inside", "epsilon is added under the square root: (eq-adam) divides by "
-                    "sqrt(s_hat) + epsilon.", _adam_variant(eps_inside=True)),
-            Mistake("not in place", "the parameters did not move: update them in place, "
-                    "param -= ..., as bp.SGD does; param = param - ... makes a new array and "
-                    "leaves the layer's own as it was.",
-                    lambda W, b, grads_W, grads_b, lr: (W.copy(), b.copy())),
+            Mistake("no biases", "both counts lack the biases: one per output channel for the "
+                    "convolution, one per output for the dense layer.",
+                    [16 * 3 * 5 * 5, 3072 * 12544]),
+            Mistake("no conv bias", "the convolution's biases are missing, one per output channel: "
+                    "C_out C_in k_h k_w + C_out.", [16 * 3 * 5 * 5, 3072 * 12544 + 12544]),
+            Mistake("no dense bias", "the dense layer's biases are missing, one per output.",
+                    [16 * 3 * 5 * 5 + 16, 3072 * 12544]),
+            Mistake("one input channel", "each kernel spans all 3 input channels: the convolution "
+                    "has C_out C_in k_h k_w + C_out parameters.",
+                    [16 * 5 * 5 + 16, 3072 * 12544 + 12544]),
         ]),
     FunctionExercise(
-        "10.4", "the backward pass of a residual block a = x + tanh(W x + b)",
-        "a function my_residual_backward(x, W, b, g) that returns (dx, dW, db), the gradients "
-        "for dC/da = g",
-        f'{WHERE}, section "What comes next" (residual connections), and the chapter '
-        '"Backpropagation on a computational graph", section "Where a value is used twice, '
-        'gradients add"',
-        reference=residual_backward, cases=_residual_cases, outputs=["dx", "dW", "db"],
-        shapes=lambda args: {"dx": "the shape of x", "dW": "the shape of W",
-                             "db": "the shape of b"},
+        "10.3", "Conv2D(c_in, c_out, 1) as a dense layer at every pixel",
+        "a function my_conv1x1(X, W, b) that returns the output of Conv2D(c_in, c_out, 1), shape "
+        "(N, c_out, n_h, n_w), computed with one matrix product as Dense computes it",
+        f'{WHERE}, section "The operation", equation (eq-conv-forward)',
+        reference=conv_1x1, cases=_conv_1x1_cases, outputs=["Y"],
+        shapes=lambda args: {"Y": "(N, C_out, n_h, n_w)"},
         mistakes=[
-            Mistake("layer path only", "dx lacks the identity path: x forks to the identity and "
-                    "to the layer, and the gradients of both uses add, dx = g + W^T delta.",
-                    _residual_variant("layer path only")),
-            Mistake("identity only", "dx lacks the layer's path: x forks to the identity and to "
-                    "the layer, and the gradients of both uses add, dx = g + W^T delta.",
-                    _residual_variant("identity only")),
-            Mistake("no tanh'", "the factor tanh'(W x + b) is missing: the activation gate gives "
-                    "delta = g (.) (1 - tanh^2(W x + b)).", _residual_variant("no tanh'")),
-            Mistake("tanh' at a", "tanh' is taken at the block's output a; it belongs at the "
-                    "layer's weighted input W x + b.", _residual_variant("tanh' at a")),
-            Mistake("W not transposed", "the matrix gate sends delta back through W^T, not W: "
-                    "dx = g + W^T delta.", _residual_variant("W not transposed")),
-            Mistake("dW transposed", "dW is x delta^T, the transpose (W is square, so the shape "
-                    "does not show it): dW = delta x^T, row i for output i.",
-                    _residual_variant("dW transposed")),
+            Mistake("no transpose", "pixels and channels are mixed: X.reshape(-1, C_in) does not "
+                    "give one row per pixel. Move the channel axis last first (X.transpose(0, 2, 3, "
+                    "1)), then reshape, and move it back at the end.",
+                    _conv_1x1_variant("no transpose")),
+            Mistake("transposed", "the matrix is transposed: output channel o reads row o of "
+                    "W[:, :, 0, 0], which has shape (C_out, C_in) like Dense's W.",
+                    _conv_1x1_variant("transposed")),
+            Mistake("no bias", "the bias is missing: Y_{n,o,i,j} = b_o + sum_c W_{o,c,0,0} "
+                    "X_{n,c,i,j}.", _conv_1x1_variant("no bias")),
         ]),
-    FormulaExercise(
-        "10.5", "the velocity after t steps of a constant gradient",
-        "a sympy expression or a string in mu, g, t for v_t, with v = 0 at the start",
-        MOMENTUM,
-        build=lambda s: (1 - s["mu"] ** s["t"]) / (1 - s["mu"]) * s["g"], symbols="mu g t",
+    KernelExercise(
+        "10.4", "a kernel for which the check of the unrotated backward pass would pass",
+        "a kernel, a 2-D array of at least 2 x 2 (a list of rows will do)",
+        f'{WHERE}, sections "The input" (equation (eq-conv-dx)) and "A planted mistake is caught"',
+        reference=[[1, 2, 3], [3, 2, 1]],
         mistakes=[
-            Mistake("average", "a mean where the sum belongs: that is an exponential average, "
-                    "with the factor 1 - mu on the gradient, as Adam's m; the heavy-ball velocity "
-                    "adds the whole gradient, v <- mu v + g.",
-                    lambda s: (1 - s["mu"] ** s["t"]) * s["g"]),
-            Mistake("limit", "that is the limit for t -> infinity; after t steps the geometric "
-                    "sum g (1 + mu + ... + mu^(t-1)) has t terms.",
-                    lambda s: s["g"] / (1 - s["mu"])),
-            Mistake("t + 1 terms", "one term too many: after t steps from v = 0 the sum "
-                    "1 + mu + ... + mu^(t-1) has t terms.",
-                    lambda s: (1 - s["mu"] ** (s["t"] + 1)) / (1 - s["mu"]) * s["g"]),
-            Mistake("t - 1 terms", "one term too few: after t steps from v = 0 the sum "
-                    "1 + mu + ... + mu^(t-1) has t terms (the first step's v is g).",
-                    lambda s: (1 - s["mu"] ** (s["t"] - 1)) / (1 - s["mu"]) * s["g"]),
-            Mistake("last term only", "that is the first gradient's share alone; the velocity sums "
-                    "all t of them, g (1 + mu + ... + mu^(t-1)).",
-                    lambda s: s["mu"] ** (s["t"] - 1) * s["g"]),
+            KernelMistake("transpose-symmetric", "your kernel equals its transpose, not its "
+                          "180-degree rotation: the rotation flips the rows upside down *and* "
+                          "the columns left to right, W_rot[p, q] = W[k_h-1-p, k_w-1-q].",
+                          [[1, 2], [2, 3]], _transpose_symmetric),
+            KernelMistake("left-right", "your kernel is its own mirror image left to right, but the "
+                          "180-degree rotation also flips it upside down: W_rot[p, q] = "
+                          "W[k_h-1-p, k_w-1-q].", [[1, 2, 1], [3, 4, 3]], _left_right),
+            KernelMistake("up-down", "your kernel is its own mirror image upside down, but the "
+                          "180-degree rotation also flips it left to right: W_rot[p, q] = "
+                          "W[k_h-1-p, k_w-1-q].", [[1, 2], [1, 2]], _up_down),
+        ]),
+    FunctionExercise(
+        "10.5", "the backward pass of k x k average pooling with stride k",
+        "a function my_average_pool_backward(dY, k, input_shape) that returns dC/dX, of the "
+        "input's shape (N, C, n_h, n_w); n_h and n_w need not be multiples of k (the rows and "
+        "columns no window reads get 0)",
+        f'{WHERE}, section "Max pooling and flattening", equation (eq-pool-grad), and the '
+        'solution of exercise 5',
+        reference=average_pool_backward, cases=_average_pool_cases, outputs=["dX"],
+        shapes=lambda args: {"dX": "the shape of the input X"},
+        mistakes=[
+            Mistake("sum", "a sum where the mean belongs: each input of a window gets the whole "
+                    "dY, which is the gradient of a window's sum. The mean divides by k^2, so "
+                    "each input gets dY / k^2.", _average_pool_variant("sum")),
+            Mistake("divided by k", "a window has k^2 inputs, so the mean divides by k^2, not k.",
+                    _average_pool_variant("divided by k")),
+            Mistake("first element", "that routes each window's dY to one element, as max pooling "
+                    "does; the mean reads every input of the window, so each gets dY / k^2.",
+                    _average_pool_variant("first element")),
+        ]),
+    FunctionExercise(
+        "10.6", "the transposed convolution by scattering",
+        "a function my_conv_transpose(dY, kernel, stride) for one channel and no padding, that "
+        "returns an array of s (m_h - 1) + k_h rows and s (m_w - 1) + k_w columns",
+        f'{BACKWARD}, equations (eq-conv-dx-sum), (eq-conv-dx) and (eq-conv-stride)',
+        reference=conv_transpose, cases=_conv_transpose_cases, outputs=["dX"],
+        shapes=lambda args: {"dX": "s (m_h - 1) + k_h rows and s (m_w - 1) + k_w columns"},
+        mistakes=[
+            Mistake("unrotated kernel", "the kernel's orientation is wrong: a rotation by 180 "
+                    "degrees done once too many or once too few. Scattering adds dY[i, j] W as it "
+                    "is (not rotated); seen as a full convolution, the same dX is dY^pad "
+                    "cross-correlated with W rotated by 180 degrees, W^rot. Yours is the other way "
+                    "round.",
+                    _conv_transpose_variant("unrotated")),
+            Mistake("overwrite", "where two windows overlap, the second overwrites the first: a "
+                    "pixel read by several outputs gets the sum of their contributions (+=, "
+                    "not =).", _conv_transpose_variant("overwrite")),
+            Mistake("no stride", "the windows are placed one pixel apart: output (i, j) read the "
+                    "window that starts at (s i, s j).", _conv_transpose_variant("no stride")),
+        ]),
+    ValueExercise(
+        "10.7", "the receptive fields of two stacks of convolutions",
+        "two numbers: the receptive field (in pixels, in each direction) of the strided stack, "
+        "then of three 3 x 3 layers with stride 1",
+        f'{WHERE}, section "Stacked layers and receptive fields", equation (eq-receptive-field)',
+        reference=[17, 7], names=["strided stack", "three 3 x 3 layers"], tolerance=0,
+        mistakes=[
+            Mistake("no strides", "the strides are missing: a step between neighbouring units of "
+                    "layer l - 1 is s_1 ... s_(l-1) input pixels, so r_l = r_(l-1) + (k_l - 1) "
+                    "s_1 ... s_(l-1).", [9, 7]),
+            Mistake("last stride only", "the spacing of layer 2's units is s_1 s_2, the product of "
+                    "all the strides before layer 3, not s_2 alone.", [13, 7]),
+            Mistake("own stride", "a layer's own stride does not widen its field: r_l = r_(l-1) "
+                    "+ (k_l - 1) s_1 ... s_(l-1), with the strides of the layers before it.",
+                    [15, 7]),
+            Mistake("own stride in the product", "the product s_1 ... s_(l-1) stops before layer "
+                    "l: its own stride spaces its outputs, not its inputs.", [25, 7]),
+            Mistake("kernel sizes added", "the fields do not add whole kernels: each layer adds "
+                    "k_l - 1 steps of its input's spacing, r_l = r_(l-1) + (k_l - 1) "
+                    "s_1 ... s_(l-1).", [11, 9]),
         ]),
 ]

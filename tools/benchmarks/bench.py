@@ -5,7 +5,7 @@
 One process, one thread for every library. Prints the medians and the ratios
 (bp time / other time: below 1 means bp is faster) and writes every figure,
 with the machine it was measured on, to tools/benchmarks/results.json, which
-the book page "How fast is bp?" (book/11_how_fast.ipynb) displays.
+the book page "How fast is bp?" (book/A_how_fast.ipynb) displays.
 
 Four files, read in this order:
   harness.py     one thread per library, timing (alternate, medians), agreement, the machine

@@ -1,7 +1,7 @@
 """The benchmark's report: the table of goals, printed, and results.json.
 
 bench.py writes results.json only; the book page "How fast is bp?"
-(book/11_how_fast.ipynb) reads it. Nothing here edits a README: the method is
+(book/A_how_fast.ipynb) reads it. Nothing here edits a README: the method is
 described once, in tools/benchmarks/README.md, and the figures live in one place.
 """
 import json

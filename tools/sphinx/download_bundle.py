@@ -119,7 +119,7 @@ def files_read(root, notebook):
 
     Every string constant in the notebook's code that is the relative path of an
     existing file in the project counts, e.g. ``"../tools/benchmarks/results.json"``
-    in book/11_how_fast.ipynb. (A path built from pieces is not seen: name the file
+    in book/A_how_fast.ipynb. (A path built from pieces is not seen: name the file
     in one string.)"""
     root, folder = Path(root).resolve(), Path(notebook).resolve().parent
     found = set()

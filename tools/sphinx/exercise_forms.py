@@ -6,7 +6,7 @@ from pathlib import Path
 
 
 def chapter_of(pagename):
-    """"book/05b_computational_graph" -> "05b" (the prefix of its exercise ids)."""
+    """"book/06_computational_graph" -> "06" (the prefix of its exercise ids)."""
     return Path(pagename).name.split("_")[0]
 
 

@@ -56,7 +56,7 @@ def test_exercise_2_the_caches_take_10464_bytes_per_example():
     kept = sum(layer._cache.nbytes for layer in net.layers)
     kept += sum(np.asarray(part).nbytes for part in loss_fn._cache)
     assert kept == 10_464 * N
-    assert math.isclose(kept / 1e6, get("11.2").reference)
+    assert math.isclose(kept / 1e6, get("A.2").reference)
     weights = sum(p.nbytes for _, p, _, _ in net.named_parameters())
     assert weights == 8 * 203_530
 
