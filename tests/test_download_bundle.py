@@ -8,6 +8,7 @@ and runs every notebook.
 """
 import ast
 import json
+import re
 import shutil
 import subprocess
 import zipfile
@@ -109,6 +110,20 @@ def test_the_download_holds_the_files_the_notebooks_read_and_the_licence():
     assert "LICENSE" in files
     assert {f"book/{n.name}" for n in NOTEBOOKS} <= files
     assert not [f for f in files if "__pycache__" in f or f.endswith(".pyc")]
+
+
+def test_every_page_or_figure_a_chapter_or_page_links_to_is_in_the_download():
+    files = {path.as_posix() for path in bundle.bundle_files(ROOT)}
+    sources = [*NOTEBOOKS, *sorted((ROOT / "book").glob("*.md"))]
+    linked = set()
+    for source in sources:
+        text = source.read_text(encoding="utf-8")
+        # Markdown links and figures to a file beside the chapters: (notation.md), figures/x.png
+        for target in re.findall(r"\]\(([\w/.-]+\.(?:md|png))\)|figure\}\s+([\w/.-]+\.png)", text):
+            linked.add("book/" + (target[0] or target[1]))
+    assert {"book/notation.md", "book/figures/layer_symbols.png"} <= linked
+    missing = sorted(linked - files)
+    assert not missing, f"linked from the chapters or pages but not in the download: {missing}"
 
 
 def test_files_read_finds_a_relative_path_and_ignores_other_strings(tmp_path):

@@ -139,10 +139,16 @@ def notebooks(root):
     return sorted((Path(root) / "book").glob("*.ipynb"))
 
 
+def pages(root):
+    """The Markdown pages the chapters link to (notation, glossary, ...) and their figures."""
+    book = Path(root) / "book"
+    return sorted(book.glob("*.md")) + sorted((book / "figures").glob("*.png"))
+
+
 def bundle_files(root):
     """The project files the download holds, as paths relative to root (sorted)."""
     root = Path(root).resolve()
-    files = set(package_files(root)) | set(notebooks(root)) | {root / LICENSE}
+    files = set(package_files(root)) | set(notebooks(root)) | set(pages(root)) | {root / LICENSE}
     for notebook in notebooks(root):
         files |= files_read(root, notebook)
     return sorted(path.resolve().relative_to(root) for path in files)
