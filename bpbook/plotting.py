@@ -419,9 +419,10 @@ def draw_sliding_kernel(ax, image, kernel, feature_map, windows=((0, 0), (3, 3))
 def draw_layer_symbols(ax=None):
     """The notation of one layer, on a drawing: unit k of layer l-1 with its activation
     a^{l-1}_k, the weight w^l_jk on the line to unit j of layer l, and that unit's bias
-    b^l_j, weighted input z^l_j and activation a^l_j. Returns the matplotlib Axes."""
+    b^l_j, weighted input z^l_j and activation a^l_j (the equations that join them are
+    left to the caption, so that the drawing stays readable on a phone). Returns the Axes."""
     if ax is None:
-        _, ax = plt.subplots(figsize=(7.2, 3.4))
+        _, ax = plt.subplots(figsize=(4.6, 3.6))
     left = [1.2, 0.0, -1.2]           # layer l-1: units 1, k, n_(l-1)
     right = [0.6, -0.6]               # layer l: unit j, and another
     names_left = ["$a^{l-1}_1$", "$a^{l-1}_k$", "$a^{l-1}_{n_{l-1}}$"]
@@ -441,11 +442,11 @@ def draw_layer_symbols(ax=None):
     ax.text(2, right[1], "$j'$", ha="center", va="center", color="white", fontsize=13, zorder=3)
     ax.annotate("$b^l_j$", xy=(2, right[0] + 0.2), xytext=(2, right[0] + 0.95), ha="center",
                 fontsize=13, arrowprops=dict(arrowstyle="-|>", color="0.2"))
-    ax.text(2.3, right[0], "$z^l_j = \\sum_k w^l_{jk}\\, a^{l-1}_k + b^l_j$\n"
-            "$a^l_j = \\sigma(z^l_j)$", ha="left", va="center", fontsize=13, linespacing=1.8)
+    ax.text(2.3, right[0], "$z^l_j$\n$a^l_j$", ha="left", va="center", fontsize=13,
+            linespacing=1.6)
     ax.text(0, -1.85, "layer $l-1$: $n_{l-1}$ units", ha="center", va="top", fontsize=11)
     ax.text(2, -1.85, "layer $l$: $n_l$ units", ha="center", va="top", fontsize=11)
-    ax.set_xlim(-0.5, 4.3)
+    ax.set_xlim(-0.6, 2.7)
     ax.set_ylim(-2.2, 2.0)
     ax.axis("off")
     return ax

@@ -206,5 +206,5 @@ def test_the_layer_symbols_figure_names_every_symbol_of_a_unit():
     draw_layer_symbols(ax)
     labels = " ".join(texts(ax))
     plt.close(fig)
-    for symbol in ["w^l_{jk}", "b^l_j", "a^{l-1}_k", "z^l_j = \\sum_k w^l_{jk}", "a^l_j = \\sigma(z^l_j)"]:
+    for symbol in ["w^l_{jk}", "b^l_j", "a^{l-1}_k", "$z^l_j$", "$a^l_j$", "layer $l-1$", "layer $l$"]:
         assert symbol in labels, symbol

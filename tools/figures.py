@@ -19,7 +19,7 @@ FOLDER = Path(__file__).resolve().parent.parent / "book" / "figures"
 def main():
     use_book_style()
     FOLDER.mkdir(exist_ok=True)
-    fig, ax = plt.subplots(figsize=(7.2, 3.2))
+    fig, ax = plt.subplots(figsize=(4.6, 3.6))
     draw_layer_symbols(ax)
     path = FOLDER / "layer_symbols.png"
     # no time stamp or software version in the file, so a second run writes the same bytes

@@ -129,6 +129,10 @@ EXERCISES = [
                     "weights, not 5 x 5.", [620, 16 * 25 + 16]),
             Mistake("no biases", "both counts leave out the biases: the RNN has one per hidden "
                     "unit, the Conv2D one per kernel (output channel).", [620 - 20, 1216 - 16]),
+            Mistake("no Conv2D biases", "the Conv2D count leaves out the biases: one per kernel, "
+                    "that is one per output channel.", [620, 1216 - 16]),
+            Mistake("no RNN biases", "the RNN count leaves out the bias b, one per hidden unit.",
+                    [620 - 20, 1216]),
             Mistake("no W_hh", "the RNN count leaves out the recurrent weights W_hh, which carry "
                     "the hidden state from one step to the next: n_hidden x n_hidden of them.",
                     [620 - 400, 1216]),
