@@ -66,14 +66,35 @@ def _variant(bias_per_example=False, no_tanh_prime=False, prime_at_activation=Fa
 
 def _cases(rng):
     cases = []
-    for label, N, labels in (("a batch of 5", 5, None), ("a batch of 8", 8, None),
-                             ("a batch of 3, all of class 1", 3, [1, 1, 1])):
+    for label, N, labels, lam in (("a batch of 5, lambda = 0.1", 5, None, 0.1),
+                                  ("a batch of 8, lambda = 0.3", 8, None, 0.3),
+                                  ("a batch of 3, all of class 1, lambda = 0.05", 3, [1, 1, 1], 0.05)):
         X = rng.normal(size=(N, 3))
         y = np.array(labels) if labels else rng.integers(0, 2, size=N)
         W1, b1 = rng.normal(size=(4, 3)), rng.normal(size=4)
         W2, b2 = rng.normal(size=(2, 4)), rng.normal(size=2)
-        cases.append((label, (X, y, W1, b1, W2, b2)))
+        cases.append((label, (X, y, W1, b1, W2, b2, lam)))
     return cases
+
+
+def backward_with_decay(X, y, W1, b1, W2, b2, lam):
+    """The reference of exercise 5: the gradients of the mean cross-entropy of
+    Dense -> Tanh -> Dense plus weight decay's penalty lam/2 (|W1|^2 + |W2|^2), on the
+    weights alone. The penalty does not depend on any z or b, so (BP1), (BP2) and (BP4)
+    do not change; (BP3) gains the penalty's own gradient, lam W^l, once (no 1/N: the
+    penalty is added to the mean, not to each example). Returns (dW1, db1, dW2, db2)."""
+    dW1, db1, dW2, db2 = backward_two_layers(X, y, W1, b1, W2, b2)
+    return dW1 + lam * W1, db1, dW2 + lam * W2, db2
+
+
+def _decay_variant(weights=1.0, biases=0.0, per_example=False, base=backward_two_layers):
+    """A wrong answer: the penalty's term scaled by ``weights`` (divided by N with
+    per_example), added to the biases too with ``biases``, on top of ``base``."""
+    def backward(X, y, W1, b1, W2, b2, lam):
+        dW1, db1, dW2, db2 = base(X, y, W1, b1, W2, b2)
+        scale = weights * lam / (len(X) if per_example else 1)
+        return dW1 + scale * W1, db1 + biases * lam * b1, dW2 + scale * W2, db2 + biases * lam * b2
+    return backward
 
 
 EXERCISES = [
@@ -125,26 +146,37 @@ EXERCISES = [
                     lambda s: 2 * s["N"] * s["n_in"] * s["n_out"] + s["N"] * s["n_out"]),
         ]),
     FunctionExercise(
-        "05.5", "the backward pass of Dense(3, 4), Tanh, Dense(4, 2), CrossEntropyLoss",
-        "a function my_backward(X, y, W1, b1, W2, b2) that returns (dW1, db1, dW2, db2), "
-        "the gradients of the mean cross-entropy",
-        f"{WHERE}, equations (eq-batch-backprop)",
-        reference=backward_two_layers, cases=_cases, outputs=["dW1", "db1", "dW2", "db2"],
+        "05.5", "weight decay in the backward pass of Dense(3, 4), Tanh, Dense(4, 2)",
+        "a function my_backward_decay(X, y, W1, b1, W2, b2, lam) that returns (dW1, db1, dW2, "
+        "db2), the gradients of the mean cross-entropy plus lam/2 (|W1|^2 + |W2|^2)",
+        f"{WHERE}, equations (eq-batch-backprop), and the notation page on (BP1)-(BP4) and "
+        "weight decay",
+        reference=backward_with_decay, cases=_cases, outputs=["dW1", "db1", "dW2", "db2"],
         batch_of=lambda args: len(args[0]),
         shapes=lambda args: {"dW1": "the shape of W1", "db1": "the shape of b1",
                              "dW2": "the shape of W2", "db2": "the shape of b2"},
         mistakes=[
+            Mistake("no decay", "the penalty's term is missing: (BP3) becomes "
+                    "dC/dW^l = (Delta^l)^T A^(l-1) + lambda W^l.", _decay_variant(weights=0.0)),
+            Mistake("2 lambda", "the penalty's gradient is lambda W^l, not 2 lambda W^l: the 1/2 "
+                    "of lambda/2 |W|^2 cancels the 2 of the square.", _decay_variant(weights=2.0)),
+            Mistake("lambda / N", "lambda W^l is divided by N: the penalty is added once to the "
+                    "mean cost, not to every example's, so its gradient has no 1/N.",
+                    _decay_variant(per_example=True)),
+            Mistake("decay on biases", "db1 and db2 have a lambda b term: this cost's penalty "
+                    "holds the weights alone, so (BP4) is unchanged, dC/db = (Delta^l)^T 1. "
+                    "(bp.SGD's and PyTorch's weight_decay do decay the biases too, unless you "
+                    "leave them out.)", _decay_variant(biases=1.0)),
+            Mistake("minus lambda", "the penalty adds to the cost, so its gradient +lambda W^l "
+                    "adds to dC/dW^l.", _decay_variant(weights=-1.0)),
             Mistake("bias not summed", "db1 and db2 have one row per example: a bias gradient "
                     "sums the rows of Delta over the batch, dC/db = Delta^T 1.",
-                    _variant(bias_per_example=True)),
+                    _decay_variant(base=_variant(bias_per_example=True))),
             Mistake("no tanh'", "the factor tanh'(Z^1) = 1 - (A^1)^2 is missing from Delta^1: "
                     "(BP2) multiplies by the activation's derivative.",
-                    _variant(no_tanh_prime=True)),
+                    _decay_variant(base=_variant(no_tanh_prime=True))),
             Mistake("derivative at a", "tanh' is taken at the activation A^1 instead of the weighted "
                     "input Z^1: with A^1 = tanh(Z^1) kept, tanh'(Z^1) = 1 - (A^1)^2.",
-                    _variant(prime_at_activation=True)),
-            Mistake("sign", "every gradient has the wrong sign: Delta^L = (P - onehot(y)) / N, "
-                    "the prediction minus the target.",
-                    lambda *args: tuple(-g for g in backward_two_layers(*args))),
+                    _decay_variant(base=_variant(prime_at_activation=True))),
         ]),
 ]
