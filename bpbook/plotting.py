@@ -450,3 +450,57 @@ def draw_layer_symbols(ax=None):
     ax.set_ylim(-2.2, 2.0)
     ax.axis("off")
     return ax
+
+
+def draw_forward_graph(ax=None, backward=False):
+    """The forward pass of a network with one hidden layer as a graph of operations
+    (values in boxes, operations in circles, parameters above the operation that reads
+    them, as in D2L's forward-propagation graph): x -> z^1 -> a^1 -> z^2 -> a^2 -> C, the
+    loss also reading the target y. ``backward=True`` adds, below, the gradients that flow
+    back along the same edges (dC/da^2, delta^2, dC/da^1, delta^1) and out to the
+    parameters (BP3, BP4). Returns the matplotlib Axes."""
+    from matplotlib.patches import Circle
+
+    if ax is None:
+        _, ax = plt.subplots(figsize=(7.4, 3.0 if backward else 2.2))
+    chain = [("x", "$x$"), ("times1", "$\\times$"), ("plus1", "$+$"), ("z1", "$z^1$"),
+             ("s1", "$\\sigma$"), ("a1", "$a^1$"), ("times2", "$\\times$"), ("plus2", "$+$"),
+             ("z2", "$z^2$"), ("s2", "$\\sigma$"), ("a2", "$a^2$"), ("loss", "$\\ell$"),
+             ("C", "$C$")]
+    values = {"x", "z1", "a1", "z2", "a2", "C"}
+    x_of = {name: 0.9 * i for i, (name, _) in enumerate(chain)}
+    half = {name: (0.27 if name in values else 0.22) for name, _ in chain}
+    for i, (name, text) in enumerate(chain):
+        x = x_of[name]
+        if name in values:
+            _box(ax, (x, 0), text, "#dbe9f6", fontsize=14, width=0.44, height=0.44)
+        else:
+            ax.add_patch(Circle((x, 0), 0.22, fc="white", ec="0.25", lw=1.2, zorder=2))
+            ax.text(x, 0, text, ha="center", va="center", fontsize=13, zorder=3)
+        if i:
+            before = chain[i - 1][0]
+            _arrow(ax, (x_of[before] + half[before], 0), (x - half[name], 0))
+    # the parameters and the target feed their operations from above
+    for text, op, colour in (("$W^1$", "times1", "#fde5c8"), ("$b^1$", "plus1", "#fde5c8"),
+                             ("$W^2$", "times2", "#fde5c8"), ("$b^2$", "plus2", "#fde5c8"),
+                             ("$y$", "loss", "#e8e8e8")):
+        _box(ax, (x_of[op], 0.95), text, colour, fontsize=13, width=0.44, height=0.4)
+        _arrow(ax, (x_of[op], 0.7), (x_of[op], 0.22))
+    bottom = -0.45
+    if backward:
+        red = "#b03a2e"
+        for start, end, label in (("C", "a2", "$\\partial C/\\partial a^2$"), ("a2", "z2", "$\\delta^2$"),
+                                  ("z2", "a1", "$\\partial C/\\partial a^1$"), ("a1", "z1", "$\\delta^1$")):
+            x0, x1 = x_of[start] - 0.05, x_of[end] + 0.05
+            _arrow(ax, (x0, -0.5), (x1, -0.5), color=red)
+            ax.text((x0 + x1) / 2, -0.78, label, ha="center", va="center", fontsize=12, color=red)
+        for times, plus, l in (("times1", "plus1", 1), ("times2", "plus2", 2)):
+            ax.text((x_of[times] + x_of[plus]) / 2, -1.2,
+                    f"$\\partial C/\\partial W^{l}$, $\\partial C/\\partial b^{l}$",
+                    ha="center", va="center", fontsize=11, color=red)
+        bottom = -1.45
+    ax.set_xlim(-0.35, x_of["C"] + 0.35)
+    ax.set_ylim(bottom, 1.25)
+    ax.set_aspect("equal")
+    ax.axis("off")
+    return ax

@@ -208,3 +208,24 @@ def test_the_layer_symbols_figure_names_every_symbol_of_a_unit():
     plt.close(fig)
     for symbol in ["w^l_{jk}", "b^l_j", "a^{l-1}_k", "$z^l_j$", "$a^l_j$", "layer $l-1$", "layer $l$"]:
         assert symbol in labels, symbol
+
+
+def test_the_forward_graph_runs_x_to_C_and_its_backward_pass_back():
+    from bpbook.plotting import draw_forward_graph
+    fig, ax = plt.subplots()
+    draw_forward_graph(ax)
+    forward = texts(ax)
+    fig2, ax2 = plt.subplots()
+    draw_forward_graph(ax2, backward=True)
+    both = texts(ax2)
+    plt.close(fig)
+    plt.close(fig2)
+    # every value and parameter once, in the order of the pass
+    order = ["$x$", "$z^1$", "$a^1$", "$z^2$", "$a^2$", "$C$"]
+    positions = {t.get_text(): t.get_position()[0] for t in ax.texts}
+    assert [positions[v] for v in order] == sorted(positions[v] for v in order)
+    for symbol in order + ["$W^1$", "$b^1$", "$W^2$", "$b^2$", "$y$"]:
+        assert forward.count(symbol) == 1, symbol
+    assert not any("partial" in label or "delta" in label for label in forward)
+    for symbol in ["$\\delta^1$", "$\\delta^2$", "$\\partial C/\\partial a^1$", "$\\partial C/\\partial a^2$"]:
+        assert both.count(symbol) == 1, symbol
