@@ -5,7 +5,10 @@ bp.exercises checks answers against (sympy derivations, bp's layers, the explore
 The generic checks (every reference passes, every named mistake is named...) are in
 test_exercises.py; here are the chapters' own numbers.
 """
+import json
 import math
+import re
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -15,6 +18,8 @@ import bp
 from bp.autodiff import Value, graph_size
 from bp.exercises import check, get
 from bp.exercises import chapter06, chapter07, chapter08
+
+ROOT = Path(__file__).resolve().parent.parent
 
 
 # ---------------------------------------------------------------- chapter 6
@@ -93,6 +98,75 @@ def test_06_3_the_input_gradient_of_the_2_3_1_network_of_values():
     assert abs(xs[0].grad - np.array(W1)[:, 0] @ delta1[0]) < 1e-12       # sum_j w1_j1 delta1_j
     assert bp.relative_error(chapter06.input_gradient(np.array(W1), delta1), by_graph) < 1e-12
     assert f"{xs[0].grad:.4f}" == "0.3409"
+
+
+def my_train_values(W1, b1, W2, b2, x, target, lr, steps):
+    """The solution of exercise 6.4 as the chapter writes it: new Values every step."""
+    numbers = [np.array(a, dtype=float) for a in (W1, b1, W2, b2)]
+    costs = []
+    for _ in range(steps):
+        W1v = [[Value(w) for w in row] for row in numbers[0]]
+        b1v = [Value(b) for b in numbers[1]]
+        W2v = [[Value(w) for w in row] for row in numbers[2]]
+        b2v = [Value(b) for b in numbers[3]]
+        hidden = [1 / (1 + (-(sum((w * a for w, a in zip(row, x)), bias))).exp())
+                  for row, bias in zip(W1v, b1v)]
+        output = sum((w * a for w, a in zip(W2v[0], hidden)), b2v[0])
+        cost = (output - target) ** 2
+        cost.backward()
+        costs.append(cost.data)
+        grads = [np.array([[v.grad for v in row] for row in W1v]), np.array([v.grad for v in b1v]),
+                 np.array([[v.grad for v in row] for row in W2v]), np.array([v.grad for v in b2v])]
+        numbers = [a - lr * g for a, g in zip(numbers, grads)]
+    return np.array(costs), *numbers
+
+
+def test_06_4_the_solution_in_the_chapter_passes_its_check():
+    """The code in the folded solution, run with the chapter's own dense and sigmoid."""
+    cells = json.loads((ROOT / "book" / "06_computational_graph.ipynb").read_text())["cells"]
+    source = {c.get("id"): "".join(c["source"]) for c in cells}
+    network_cell = next(s for s in source.values() if s.startswith("W1 = [[0.5, -0.3]"))
+    helpers = "\n\n".join(re.findall(r"^def (?:dense|sigmoid)\(.*?(?=^\S)", network_cell + "\nEND",
+                                       re.M | re.S))
+    solution = re.search(r"```python\n(.*?)```", source["exercise-4-solution"], re.S).group(1)
+    namespace = {"np": np, "Value": Value}
+    exec(helpers + "\n\n" + solution, namespace)
+    assert check("06.4", namespace["my_train_values"]).passed
+
+
+def test_06_4_training_with_the_graph_is_training_with_bp_fit():
+    assert check("06.4", my_train_values).passed
+    book = ([[0.5, -0.3], [0.8, 0.2], [-0.4, 0.6]], [0.1, 0.0, -0.2], [[1.0, -1.5, 0.7]], [0.3])
+    by_graph = my_train_values(*book, [1.0, -2.0], 1.0, 0.5, 50)
+    by_fit = get("06.4").reference(*book, [1.0, -2.0], 1.0, 0.5, 50)
+    for mine, theirs in zip(by_graph, by_fit):
+        assert np.allclose(mine, theirs, rtol=1e-12, atol=1e-15)
+    # the solution's claim: the cost falls from 0.5332 (chapter 5's worked pass) to below 0.001
+    assert f"{by_graph[0][0]:.4f}" == "0.5332" and by_graph[0][-1] < 1e-3
+
+
+def test_06_4_keeping_the_values_between_steps_piles_the_gradients_up():
+    """The mistake the check names: one set of Values reused, so .grad adds up."""
+    def reused(W1, b1, W2, b2, x, target, lr, steps):
+        W1v = [[Value(float(w)) for w in row] for row in W1]
+        b1v = [Value(float(b)) for b in b1]
+        W2v = [[Value(float(w)) for w in row] for row in W2]
+        b2v = [Value(float(b)) for b in b2]
+        leaves = [v for row in W1v for v in row] + b1v + [v for row in W2v for v in row] + b2v
+        costs = []
+        for _ in range(steps):
+            hidden = [1 / (1 + (-(sum((w * a for w, a in zip(row, x)), bias))).exp())
+                      for row, bias in zip(W1v, b1v)]
+            cost = (sum((w * a for w, a in zip(W2v[0], hidden)), b2v[0]) - target) ** 2
+            cost.backward()                  # no zeroing of the leaves' .grad
+            costs.append(cost.data)
+            for v in leaves:
+                v.data -= lr * v.grad
+        return (np.array(costs), np.array([[v.data for v in row] for row in W1v]),
+                np.array([v.data for v in b1v]), np.array([[v.data for v in row] for row in W2v]),
+                np.array([v.data for v in b2v]))
+    result = check("06.4", reused)
+    assert not result.passed and "pile up" in result.message
 
 
 # ---------------------------------------------------------------- chapter 7

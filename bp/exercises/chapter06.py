@@ -1,4 +1,4 @@
-"""Chapter 6, "Backpropagation on a computational graph": exercises 1, 2 and 3.
+"""Chapter 6, "Backpropagation on a computational graph": exercises 1, 2, 3 and 4.
 
 Exercise 2's answer is a gate, a function of one ``Value`` that returns a ``Value``. The
 checker builds a small graph with it in which the input and the output are both used
@@ -8,6 +8,7 @@ the numbers (what the generic checks call); ``get("06.2").gate`` is the referenc
 """
 import inspect
 import math
+import warnings
 
 import numpy as np
 
@@ -182,6 +183,73 @@ def _input_cases(rng):
     return cases
 
 
+# ---------------------------------------------------------------- exercise 4
+
+
+def train_two_three_one(W1, b1, W2, b2, x, target, lr, steps):
+    """The reference: ``steps`` steps of gradient descent on the 2-3-1 sigmoid network with
+    the squared error of one example, as bp trains it (bp.fit, full batch, bp.SGD). Returns
+    (costs, W1, b1, W2, b2): the cost before each step, and the weights after the last."""
+    import bp
+
+    net = bp.Sequential([bp.Dense(2, 3, init="zeros"), bp.Sigmoid(), bp.Dense(3, 1, init="zeros")])
+    net.load_state_dict({"0.W": np.array(W1, dtype=float), "0.b": np.array(b1, dtype=float),
+                         "2.W": np.array(W2, dtype=float), "2.b": np.array(b2, dtype=float)})
+    with warnings.catch_warnings():
+        # one example: "no better than the mean target" means nothing here (the mean is the target)
+        warnings.simplefilter("ignore", bp.TrainingWarning)
+        history = bp.fit(net, bp.MSELoss(), np.array([x], dtype=float),
+                         np.array([[target]], dtype=float), bp.SGD(net, lr=lr), epochs=steps)
+    state = net.state_dict()
+    return np.array(history.loss), state["0.W"], state["0.b"], state["2.W"], state["2.b"]
+
+
+def _train_variant(accumulate=False, sign=1.0, freeze_biases=False, cost_after=False):
+    """A wrong training loop, in numpy: gradients that pile up across steps (leaves never
+    reset), an update of the wrong sign, biases never updated, or the cost recorded
+    after each step instead of before."""
+    def sigmoid(z):
+        return 1 / (1 + np.exp(-z))
+
+    def train(W1, b1, W2, b2, x, target, lr, steps):
+        W1, b1, W2, b2 = (np.array(a, dtype=float) for a in (W1, b1, W2, b2))
+        x = np.array(x, dtype=float)
+        piled = [np.zeros_like(a) for a in (W1, b1, W2, b2)]
+        costs = []
+        for _ in range(steps):
+            a1 = sigmoid(W1 @ x + b1)
+            out = W2 @ a1 + b2
+            if not cost_after:
+                costs.append(float((out[0] - target) ** 2))
+            d2 = 2 * (out - target)                       # dC/dz^2 (identity output)
+            d1 = (W2.T @ d2) * a1 * (1 - a1)              # (BP2) with sigmoid'
+            grads = [np.outer(d1, x), d1, np.outer(d2, a1), d2]
+            if accumulate:
+                piled = [p + g for p, g in zip(piled, grads)]
+                grads = piled
+            W1 = W1 - sign * lr * grads[0]
+            W2 = W2 - sign * lr * grads[2]
+            if not freeze_biases:
+                b1 = b1 - sign * lr * grads[1]
+                b2 = b2 - sign * lr * grads[3]
+            if cost_after:
+                out = W2 @ sigmoid(W1 @ x + b1) + b2
+                costs.append(float((out[0] - target) ** 2))
+        return np.array(costs), W1, b1, W2, b2
+    return train
+
+
+def _train_cases(rng):
+    book = ([[0.5, -0.3], [0.8, 0.2], [-0.4, 0.6]], [0.1, 0.0, -0.2], [[1.0, -1.5, 0.7]], [0.3])
+    cases = [("the chapter's 2-3-1 network, x = (1, -2), y = 1, rate 0.5, 10 steps",
+              (*book, [1.0, -2.0], 1.0, 0.5, 10))]
+    for label, lr, steps in (("random weights, rate 0.2, 20 steps", 0.2, 20),
+                             ("random weights, rate 1, 10 steps", 1.0, 10)):
+        weights = (rng.normal(size=(3, 2)), rng.normal(size=3), rng.normal(size=(1, 3)), rng.normal(size=1))
+        cases.append((label, (*weights, rng.normal(size=2), float(rng.normal()), lr, steps)))
+    return cases
+
+
 EXERCISES = [
     FunctionExercise(
         "06.1", "the backward step of the division gate q = a / b",
@@ -252,5 +320,28 @@ EXERCISES = [
                     "example has its own input and its own dC/dx (one row each). Only W and b, used "
                     "by every row of the batch, sum over it.",
                     lambda W1, Delta1: Delta1.sum(axis=0) @ W1),
+        ]),
+    FunctionExercise(
+        "06.4", "gradient descent with the graph: train the network of Values",
+        "a function my_train_values(W1, b1, W2, b2, x, target, lr, steps) that returns "
+        "(costs, W1, b1, W2, b2): the cost before each of the steps, then the weights after "
+        "the last, as numbers or arrays",
+        f'{CHAPTER}, sections "A network as a graph" and "Pitfalls"',
+        reference=train_two_three_one, cases=_train_cases,
+        outputs=["costs", "W1", "b1", "W2", "b2"],
+        shapes=lambda args: {"costs": f"({args[-1]},): one cost per step", "W1": "(3, 2)",
+                             "b1": "(3,)", "W2": "(1, 3)", "b2": "(1,)"},
+        mistakes=[
+            Mistake("gradients pile up", "the gradients pile up from step to step: Value's "
+                    "backward() adds to the .grad of the leaves (the weights), so each step must "
+                    "start from new Values, or set every weight's .grad to 0 first, as PyTorch's "
+                    "zero_grad() does.", _train_variant(accumulate=True)),
+            Mistake("uphill", "the steps go uphill: gradient descent subtracts, w <- w - eta dC/dw.",
+                    _train_variant(sign=-1.0)),
+            Mistake("biases frozen", "the biases never change: they are parameters too, updated "
+                    "with their own gradients, b <- b - eta dC/db.", _train_variant(freeze_biases=True)),
+            Mistake("cost after the step", "each cost is the one after its step, not before: "
+                    "record the cost of the forward pass that the step's gradient comes from.",
+                    _train_variant(cost_after=True)),
         ]),
 ]
