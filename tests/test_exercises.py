@@ -106,7 +106,9 @@ def test_each_named_mistake_is_recognised_by_name(exercise_id, k):
         wrong = mistake.variant
     result = check(exercise_id, wrong)
     assert not result.passed and result.attempted, f"{exercise_id}: {mistake.name} passed"
-    assert mistake.message in result.message, (
+    # the message as written, once the sections added to its equation labels are taken out
+    said = re.sub(r', in (?:the section|chapter \d+\'s section) "[^"]*"', "", result.message)
+    assert mistake.message in said, (
         f"{exercise_id}: the mistake {mistake.name!r} got another message: {result.message}")
     assert_gives_nothing_away(exercise_id, result.message)
 
@@ -219,3 +221,25 @@ def test_the_saved_answer_cells_say_not_attempted_yet():
         text = "".join("".join(o.get("text", "")) + "".join(o.get("data", {}).get("text/plain", ""))
                        for o in cell.get("outputs", []))
         assert "not attempted yet" in text, f"{name}, {exercise_id}: the saved output is {text!r}"
+
+
+def test_the_equation_sections_are_those_of_the_chapters():
+    """bp/exercises/sections.py is what tools/equation_sections.py writes from the chapters
+    now (run it after moving or relabelling an equation)."""
+    from tools import equation_sections
+    written = (ROOT / "bp" / "exercises" / "sections.py").read_text(encoding="utf-8")
+    assert written == equation_sections.source(equation_sections.sections()), (
+        "bp/exercises/sections.py is stale: run .venv/bin/python -m tools.equation_sections")
+
+
+@pytest.mark.parametrize("exercise_id", ALL)
+def test_every_equation_a_message_cites_is_placed_in_its_section(exercise_id):
+    exercise = get(exercise_id)
+    texts = [exercise.where] + [check(exercise_id, m.variant).message for m in exercise.mistakes
+                                if exercise.kind == "value"]
+    from bp.exercises.sections import SECTIONS
+    for text in texts:
+        for label in re.findall(r"\((eq-[\w-]+)\)", text):   # left as written: its section named
+            titles = [labels[label] for labels in SECTIONS.values() if label in labels]
+            assert titles and any(f'"{title}"' in text for title in titles), (
+                f"{exercise_id}: equation {label} with no section: {text}")

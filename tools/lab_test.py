@@ -17,10 +17,10 @@ set-up). It checks:
   anything but its check's "not attempted yet" (no answer in view the reader did not
   ask for);
 - saving notebook 05 without changing it leaves the file byte for byte the same;
-- notebook 06 (Updating the weights) runs (Run All Cells); its learning-rate explorer appears; pressing the
+- notebook 07 (Updating the weights) runs (Run All Cells); its learning-rate explorer appears; pressing the
   slider's arrow key redraws the figure, and the time from each key press to the
   redrawn figure is printed (median and maximum, measured in the page);
-- notebook 06 saved, its kernel shut down and the notebook opened again shows no
+- notebook 07 saved, its kernel shut down and the notebook opened again shows no
   widget error, and says how to bring the explorer back;
 - Notebook 7 (`jupyter notebook`, served by the same server) opens notebook 05 with its
   MyST rendered, and saving it there unchanged leaves the file as it was;
@@ -516,12 +516,12 @@ def check_reopen(browser, base, page):
         text += page.evaluate(f"() => [...document.querySelectorAll('{panel} .jp-OutputArea-output')]"
                               ".map(e => e.textContent).join(' ')")
         position += 600
-    assert "Error displaying widget" not in text, "a saved and reopened notebook 06 shows a widget error"
+    assert "Error displaying widget" not in text, "a saved and reopened notebook 07 shows a widget error"
     if "appears here when this cell runs" not in text:
         page.screenshot(path=str(Path("_build") / "lab-test-failed.png"))
         raise AssertionError("the reopened explorer cell does not say what to do; the outputs read: "
                              f"{text[:1500]!r} (screenshot _build/lab-test-failed.png)")
-    print("lab test: notebook 06 saved and opened again without a kernel: no widget error; "
+    print("lab test: notebook 07 saved and opened again without a kernel: no widget error; "
           "the explorer's cell says to run the cells")
     page.close()
 
@@ -569,7 +569,7 @@ def summary(latencies):
 
 
 def measure_latency(browser_path=None):
-    """Run notebook 06 (Updating the weights) in a fresh JupyterLab and return the explorer's latencies (ms).
+    """Run notebook 07 (Updating the weights) in a fresh JupyterLab and return the explorer's latencies (ms).
     Used by tools/benchmarks/bench_widget.py."""
     from playwright.sync_api import sync_playwright
     with tempfile.TemporaryDirectory() as tmp, sync_playwright() as p:
@@ -630,7 +630,7 @@ def main():
             check_notebook7(browser, base, folder, run="05_backprop_calculations.ipynb" in chapters)
             page = run_explorer(browser, base)
             latencies = explorer_latencies(page)
-            print(f"lab test: notebook 06 (Updating the weights) ran; the explorer redrew after every key press: "
+            print(f"lab test: notebook 07 (Updating the weights) ran; the explorer redrew after every key press: "
                   f"{summary(latencies)} from key press to redrawn figure")
             check_reopen(browser, base, page)
             browser.close()

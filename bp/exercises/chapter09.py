@@ -245,7 +245,8 @@ EXERCISES = [
             Mistake("radians", "those are radians; the exercise asks for degrees.",
                     [np.arctan2(1, 10), np.pi / 4]),
             Mistake("by norm", "that is what clipping by norm does: it keeps the direction. "
-                    "Clipping by value cuts each component on its own: (10, 1) becomes (1, 1).",
+                    "Clipping by value cuts each component to [-c, c] on its own: work out the clipped "
+                    "vector, then its angle.",
                     [np.degrees(np.arctan2(1, 10))] * 2),
             Mistake("from the second axis", "those angles are measured from the second axis; "
                     "measure them from the first, atan(g_2 / g_1).",

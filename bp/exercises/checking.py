@@ -19,6 +19,8 @@ An answer that is still the placeholder (``...``, or a function that raises
 ``NotImplementedError``) is "not attempted yet": not a failure, so a notebook whose answer
 cells are untouched runs from top to bottom.
 """
+import re
+
 import numpy as np
 
 NOT_ATTEMPTED = ("not attempted yet: put your answer in place of the placeholder (the ... or "
@@ -66,6 +68,29 @@ class Mistake:
         self.variant = variant
 
 
+def locate_equations(text, chapter):
+    """Each equation label in ``text``, "(eq-clip)", followed by the section it sits in:
+    "(eq-clip, in the section "Exploding gradients: clipping")". The site and JupyterLab
+    number equations differently; a section title reads the same in both. A label of
+    another chapter names that chapter too; a label whose section the text already names is
+    left as it is."""
+    from .sections import SECTIONS
+
+    def place(match):
+        label = match.group(1)
+        if label in SECTIONS.get(chapter, {}):
+            title = SECTIONS[chapter][label]
+            if f'"{title}"' in text:          # the text names the section already
+                return match.group(0)
+            return f'({label}, in the section "{title}")'
+        elsewhere = [c for c, labels in SECTIONS.items() if label in labels]
+        if len(elsewhere) == 1:
+            return (f'({label}, in chapter {int(elsewhere[0])}\'s section '
+                    f'"{SECTIONS[elsewhere[0]][label]}")')
+        return match.group(0)
+    return re.sub(r"\((eq-[\w-]+)\)", place, text)
+
+
 class Exercise:
     """What every kind has: ``id`` ("05.5"), ``kind``, ``title``, ``answer_form`` (what to
     write in the answer cell), ``where`` (the section or equation that derives it) and
@@ -77,14 +102,14 @@ class Exercise:
         self.id = exercise_id
         self.title = title
         self.answer_form = answer_form
-        self.where = where
+        self.where = locate_equations(where, exercise_id.split(".")[0])
         self.mistakes = list(mistakes)
 
     def __repr__(self):
         return f"<{self.kind} exercise {self.id}: {self.title}>"
 
     def result(self, passed, message, attempted=True):
-        return Result(self.id, passed, message, attempted)
+        return Result(self.id, passed, locate_equations(message, self.id.split(".")[0]), attempted)
 
     def not_attempted(self):
         return self.result(False, f"{NOT_ATTEMPTED} (Expected: {self.answer_form}.)", attempted=False)
@@ -321,7 +346,7 @@ class ValueExercise(Exercise):
             return self.result(False, f"expected {len(self.names)} number{'s' if len(self.names) > 1 else ''} "
                                       f"({', '.join(self.names)}); got {mine.size}")
         if self._within(mine, right) or self._between(mine):
-            return self.result(True, "that is right.")
+            return self.result(True, "your numbers are within the tolerance.")
         for mistake in self.mistakes:
             if self._within(mine, np.array(mistake.variant, dtype=float).reshape(-1)):
                 return self.result(False, f"{mistake.message} See {self.where}.")
