@@ -137,12 +137,17 @@ def test_06_4_the_solution_in_the_chapter_passes_its_check():
 def test_06_4_training_with_the_graph_is_training_with_bp_fit():
     assert check("06.4", my_train_values).passed
     book = ([[0.5, -0.3], [0.8, 0.2], [-0.4, 0.6]], [0.1, 0.0, -0.2], [[1.0, -1.5, 0.7]], [0.3])
-    by_graph = my_train_values(*book, [1.0, -2.0], 1.0, 0.5, 50)
-    by_fit = get("06.4").reference(*book, [1.0, -2.0], 1.0, 0.5, 50)
-    for mine, theirs in zip(by_graph, by_fit):
-        assert np.allclose(mine, theirs, rtol=1e-12, atol=1e-15)
-    # the solution's claim: the cost falls from 0.5332 (chapter 5's worked pass) to below 0.001
-    assert f"{by_graph[0][0]:.4f}" == "0.5332" and by_graph[0][-1] < 1e-3
+    for lr in (0.1, 0.5):
+        by_graph = my_train_values(*book, [1.0, -2.0], 1.0, lr, 50)
+        by_fit = get("06.4").reference(*book, [1.0, -2.0], 1.0, lr, 50)
+        for mine, theirs in zip(by_graph, by_fit):
+            assert np.allclose(mine, theirs, rtol=1e-12, atol=1e-15)
+    # the solution's claims: at 0.1 the cost falls at every step from 0.5332 (chapter 5's
+    # worked pass) to below 0.001 after five steps; at 0.5 it first climbs above 3
+    costs = my_train_values(*book, [1.0, -2.0], 1.0, 0.1, 20)[0]
+    assert f"{costs[0]:.4f}" == "0.5332" and np.all(np.diff(costs[:10]) < 0) and costs[5] < 1e-3
+    overshoot = my_train_values(*book, [1.0, -2.0], 1.0, 0.5, 50)[0]
+    assert overshoot[:6].max() > 3 and overshoot[-1] < 1e-3
 
 
 def test_06_4_keeping_the_values_between_steps_piles_the_gradients_up():
