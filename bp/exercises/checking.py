@@ -346,7 +346,7 @@ class ValueExercise(Exercise):
             return self.result(False, f"expected {len(self.names)} number{'s' if len(self.names) > 1 else ''} "
                                       f"({', '.join(self.names)}); got {mine.size}")
         if self._within(mine, right) or self._between(mine):
-            return self.result(True, "your numbers are within the tolerance.")
+            return self.result(True, f"each number is right ({self.tolerance_text()}).")
         for mistake in self.mistakes:
             if self._within(mine, np.array(mistake.variant, dtype=float).reshape(-1)):
                 return self.result(False, f"{mistake.message} See {self.where}.")
