@@ -463,3 +463,30 @@ def test_11_5_momentum_velocity():
     for t in range(1, 8):
         total = sp.summation(s["mu"] ** k, (k, 0, t - 1)) * s["g"]
         assert sp.simplify(get("11.5").reference.subs(s["t"], t) - total) == 0
+
+
+def test_11_6_batchnorm_backward_is_the_gradient_of_the_forward_pass():
+    rng = np.random.default_rng(11)
+    for N, n, eps in ((6, 4, 1e-5), (3, 2, 1e-3), (10, 5, 0.0)):
+        X, gamma, beta = rng.normal(1.0, 2.0, size=(N, n)), rng.normal(size=n), rng.normal(size=n)
+        R = rng.normal(size=(N, n))
+
+        def cost():
+            return float(np.sum(R * (gamma * (X - X.mean(axis=0)) / np.sqrt(X.var(axis=0) + eps)
+                                     + beta)))
+
+        for grad, param in zip(chapter11.batchnorm_backward(R, X, gamma, eps), (X, gamma, beta)):
+            assert bp.relative_error(grad, bp.numerical_gradient(cost, param)) < 1e-7
+
+
+def test_11_6_the_solution_in_the_chapter_passes_its_check():
+    import json
+    import re
+    from pathlib import Path
+    cells = json.loads((Path(__file__).resolve().parent.parent / "book" / "11_where_next.ipynb")
+                       .read_text(encoding="utf-8"))["cells"]
+    solution = next("".join(c["source"]) for c in cells if c.get("id") == "exercise-6-solution")
+    code = re.search(r"```python\n(.*?)```", solution, re.S).group(1)
+    namespace = {"np": np}
+    exec(code, namespace)
+    assert check("11.6", namespace["my_batchnorm_backward"]).passed

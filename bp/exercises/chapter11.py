@@ -1,4 +1,4 @@
-"""Chapter 11, "Where next": exercises 1 to 5.
+"""Chapter 11, "Where next": exercises 1 to 6.
 
 Exercise 3's answer is a class, an optimiser like ``bp.SGD``; ``AdamExercise`` runs it on
 a small network for a few steps with gradients the checker chooses and compares the
@@ -141,6 +141,49 @@ def _residual_cases(rng):
 
 # ---------------------------------------------------------------- the exercises
 
+# ---------------------------------------------------------------- exercise 6
+
+
+def batchnorm_backward(dY, X, gamma, eps=1e-5):
+    """The reference: batch normalisation's backward pass, (eq-batchnorm-backward), for a
+    batch X of shape (N, n), one column per unit, Y = gamma X_hat + beta with
+    X_hat = (X - mean) / sqrt(var + eps), mean and var (divided by N) over the batch.
+    Returns (dX, dgamma, dbeta) for dY = dC/dY."""
+    X_hat = (X - X.mean(axis=0)) / np.sqrt(X.var(axis=0) + eps)
+    dX_hat = dY * gamma
+    # three paths from x_i to the cost: directly, through the mean, through the variance
+    dX = (dX_hat - dX_hat.mean(axis=0) - X_hat * (dX_hat * X_hat).mean(axis=0)) \
+        / np.sqrt(X.var(axis=0) + eps)
+    return dX, (dY * X_hat).sum(axis=0), dY.sum(axis=0)
+
+
+def _batchnorm_variant(mistake):
+    def backward(dY, X, gamma, eps=1e-5):
+        var = X.var(axis=0, ddof=1 if mistake == "N - 1" else 0)
+        scale = np.sqrt(var + eps)
+        X_hat = (X - X.mean(axis=0)) / scale
+        dX_hat = dY if mistake == "no gamma" else dY * gamma
+        mean_path = 0 if mistake == "no mean path" else dX_hat.mean(axis=0)
+        variance_path = 0 if mistake == "no variance path" else X_hat * (dX_hat * X_hat).mean(axis=0)
+        if mistake == "N - 1":
+            variance_path = X_hat * (dX_hat * X_hat).sum(axis=0) / (len(X) - 1)
+        dX = dX_hat / scale if mistake == "constant statistics" \
+            else (dX_hat - mean_path - variance_path) / scale
+        if mistake == "not summed":
+            return dX, dY * X_hat, dY
+        return dX, (dY * X_hat).sum(axis=0), dY.sum(axis=0)
+    return backward
+
+
+def _batchnorm_cases(rng):
+    cases = []
+    for label, N, n in (("a batch of 6 with 4 units", 6, 4), ("a batch of 9 with 3 units", 9, 3),
+                        ("a batch of 2 with 5 units", 2, 5)):
+        X = rng.normal(2.0, 3.0, size=(N, n))           # means and spreads far from 0 and 1
+        cases.append((label, (rng.normal(size=(N, n)), X, rng.normal(size=n), 1e-5)))
+    return cases
+
+
 EXERCISES = [
     FormulaExercise(
         "11.1", "the length of the t-th step without zero_grad, for a constant gradient",
@@ -250,5 +293,33 @@ EXERCISES = [
             Mistake("last term only", "that is the first gradient's share alone; the velocity sums "
                     "all t of them, g (1 + mu + ... + mu^(t-1)).",
                     lambda s: s["mu"] ** (s["t"] - 1) * s["g"]),
+        ]),
+    FunctionExercise(
+        "11.6", "batch normalisation's backward pass",
+        "a function my_batchnorm_backward(dY, X, gamma, eps) that returns (dX, dgamma, dbeta) "
+        "for a batch X of shape (N, n), one column per unit, and dY = dC/dY of the same shape",
+        f'{WHERE}, section "What comes next", equation (eq-batchnorm-backward)',
+        reference=batchnorm_backward, cases=_batchnorm_cases, outputs=["dX", "dgamma", "dbeta"],
+        batch_of=lambda args: len(args[1]),
+        shapes=lambda args: {"dX": "the shape of X, (N, n)", "dgamma": "(n,): one per unit",
+                             "dbeta": "(n,): one per unit"},
+        mistakes=[
+            Mistake("constant statistics", "the mean and the variance are treated as constants; "
+                    "they depend on every x_i too, and the paths through them add two terms.",
+                    _batchnorm_variant("constant statistics")),
+            Mistake("no mean path", "the path through the mean is missing: every x_i moves the "
+                    "mean, which subtracts (1/N) sum_j of the gradients reaching x_hat.",
+                    _batchnorm_variant("no mean path")),
+            Mistake("no variance path", "the path through the variance is missing: every x_i moves "
+                    "the variance, which subtracts x_hat_i times (1/N) sum_j of x_hat_j times the "
+                    "gradient reaching x_hat_j.", _batchnorm_variant("no variance path")),
+            Mistake("N - 1", "the variance is divided by N - 1; the forward pass divides by N (the "
+                    "batch's own mean square, as PyTorch's batch norm does in training).",
+                    _batchnorm_variant("N - 1")),
+            Mistake("no gamma", "the gradient that reaches x_hat is gamma times dC/dy: "
+                    "y = gamma x_hat + beta.", _batchnorm_variant("no gamma")),
+            Mistake("not summed", "dgamma and dbeta have one row per example: gamma and beta are "
+                    "shared by the whole batch, so their gradients sum over it.",
+                    _batchnorm_variant("not summed")),
         ]),
 ]

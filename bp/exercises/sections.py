@@ -82,5 +82,6 @@ SECTIONS = {
     },
     '11': {
         'eq-adam': 'Beyond plain gradient descent',
+        'eq-batchnorm-backward': 'What comes next',
     },
 }
