@@ -19,8 +19,8 @@ request blocked, at 390x844 (a phone) and 1280x800 (a laptop), and checked:
   hide-cell and the contents of dropdown solutions are hidden);
 - no script error in the console;
 - axe-core (from the npm registry, loaded into the page) reports no serious or
-  critical accessibility violation, in the light theme at both sizes and in the dark
-  theme (a browser that prefers it) at laptop size;
+  critical accessibility violation, in the light theme and in the dark theme (a browser
+  that prefers it), each at both sizes;
 - the page's weight (the HTML and every file it loaded at first; figures load as the
   reader nears them) is printed, and with every figure: the median chapter page weighs
   at most 1.5 MB at first and no page more than 2.5 MB;
@@ -413,7 +413,9 @@ def check_site(browser, base, axe):
                 code_blocks[1] += len(facts["codeScrolls"])
             failures += [f"{name} ({size}): {p}" for p in problems]
             page.close()
-        failures += [f"{name} (laptop, dark): {p}" for p in dark_theme_problems(browser, base, page_path, axe)]
+        for size in SIZES:
+            failures += [f"{name} ({size}, dark): {p}"
+                         for p in dark_theme_problems(browser, base, page_path, axe, size)]
     print(f"browser test: at 1280 px, {code_blocks[1]} of {code_blocks[0]} code blocks scroll sideways")
     chapters = [w for n, w in weights.items() if n.startswith("book/") and Path(n).name[0].isdigit()]
     median = statistics.median(chapters)
@@ -615,10 +617,10 @@ def check_page(browser, base, page_path):
     page.close()
 
 
-def dark_theme_problems(browser, base, page_path, axe):
-    """The page in a browser that prefers a dark theme: the theme follows it, and
-    axe-core finds no serious contrast (or other) violation there either."""
-    page, errors, _ = open_page(browser, base, page_path, "laptop", color_scheme="dark")
+def dark_theme_problems(browser, base, page_path, axe, size):
+    """The page at ``size`` in a browser that prefers a dark theme: the theme follows it,
+    and axe-core finds no serious contrast (or other) violation there either."""
+    page, errors, _ = open_page(browser, base, page_path, size, color_scheme="dark")
     problems, errors = [], list(errors)  # before axe-core, whose own stylesheet requests may fail
     theme = page.evaluate("() => document.documentElement.dataset.theme")
     if theme != "dark":
